@@ -1,0 +1,68 @@
+use kwar_catalog::Catalog;
+use kwar_inventory::{Inventory, Object, Workload};
+
+/// Review parameters the catalog leaves to the reviewer, with the catalog's defaults.
+#[derive(Debug, Clone)]
+pub struct Params {
+    /// Namespaces excluded from workload checks (catalog `conventions.system_namespaces`).
+    pub system_namespaces: Vec<String>,
+    /// Labels that name an owner or cost centre (catalog `parameters.ownership_labels`).
+    pub ownership_labels: Vec<String>,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            system_namespaces: Catalog::embedded().system_namespaces.clone(),
+            ownership_labels: ["team", "owner", "cost-center"].map(String::from).to_vec(),
+        }
+    }
+}
+
+/// What a check sees: the inventory and the parameters.
+pub struct Context<'a> {
+    pub inv: &'a Inventory,
+    pub params: &'a Params,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(inv: &'a Inventory, params: &'a Params) -> Self {
+        Context { inv, params }
+    }
+
+    pub fn is_system_namespace(&self, namespace: Option<&str>) -> bool {
+        namespace.is_some_and(|ns| self.params.system_namespaces.iter().any(|s| s == ns))
+    }
+
+    pub fn in_system_namespace(&self, object: &Object) -> bool {
+        self.is_system_namespace(object.namespace())
+    }
+
+    /// The catalog's `all_workloads`: controllers plus unowned Pods, ReplicaSets and Jobs,
+    /// with their objects (system namespaces included).
+    pub fn all_workloads(&self) -> impl Iterator<Item = (&'a Workload, &'a Object)> + 'a {
+        let inv = self.inv;
+        inv.workloads()
+            .iter()
+            .filter(|w| w.is_reviewed_unit())
+            .map(move |w| (w, inv.object(w.object)))
+    }
+
+    /// `all_workloads` outside system namespaces: what application checks review.
+    pub fn app_workloads(&self) -> impl Iterator<Item = (&'a Workload, &'a Object)> + 'a {
+        let system = self.params.system_namespaces.clone();
+        self.all_workloads().filter(move |(_, o)| {
+            !o.namespace()
+                .is_some_and(|ns| system.iter().any(|s| s == ns))
+        })
+    }
+
+    /// The catalog's `long_running` set (Deployment, StatefulSet, DaemonSet, Rollout) outside
+    /// system namespaces.
+    pub fn long_running_app_workloads(
+        &self,
+    ) -> impl Iterator<Item = (&'a Workload, &'a Object)> + 'a {
+        self.app_workloads()
+            .filter(|(w, _)| w.kind.is_long_running())
+    }
+}

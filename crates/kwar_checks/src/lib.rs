@@ -1,0 +1,81 @@
+//! kwar's checks. Each check lives in one file under `rules/<area>/`, named after its catalog
+//! id (`readiness-probe-defined` → `rules/application/readiness_probe_defined.rs`). The file's
+//! doc comment is the check's user documentation (`kwar explain <check>` prints it); the
+//! catalog supplies its item, severity and pillars.
+
+mod context;
+mod outcome;
+pub mod rules;
+
+#[cfg(test)]
+mod testing;
+
+pub use context::{Context, Params};
+pub use outcome::{Finding, Outcomes, Subject, Verdict};
+
+use kwar_inventory::Inventory;
+use rayon::prelude::*;
+
+/// A check: its catalog id, its documentation and the function that runs it.
+pub struct CheckDef {
+    pub id: &'static str,
+    pub doc: &'static str,
+    pub run: fn(&Context<'_>, &mut Outcomes),
+}
+
+impl CheckDef {
+    /// The documentation with the one leading space every `///` line carries removed.
+    pub fn documentation(&self) -> String {
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Declares a check: `declare_check! { /// docs… "check-id", run }`.
+#[macro_export]
+macro_rules! declare_check {
+    ($(#[doc = $doc:literal])* $id:literal, $run:path) => {
+        $(#[doc = $doc])*
+        pub static CHECK: $crate::CheckDef = $crate::CheckDef {
+            id: $id,
+            doc: concat!($($doc, "\n"),*),
+            run: $run,
+        };
+    };
+}
+
+/// Every check kwar runs, in registry order.
+pub fn all_checks() -> Vec<&'static CheckDef> {
+    rules::all()
+}
+
+pub fn find_check(id: &str) -> Option<&'static CheckDef> {
+    rules::all().into_iter().find(|c| c.id == id)
+}
+
+/// Runs the given checks over the inventory, in parallel, and returns their outcomes in
+/// registry order.
+pub fn run_checks(inv: &Inventory, params: &Params, checks: &[&'static CheckDef]) -> Vec<Outcomes> {
+    let cx = Context::new(inv, params);
+    checks
+        .par_iter()
+        .map(|check| {
+            let mut out = Outcomes::new(check.id);
+            (check.run)(&cx, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// What every check file imports.
+pub(crate) mod prelude {
+    pub use crate::declare_check;
+    pub use crate::{Context, Outcomes, Subject, Verdict};
+    pub use kwar_inventory::{
+        Container, ContainerKind, LabelSelector, Object, Workload, WorkloadKind,
+    };
+    pub use kwar_yaml::{Node, Value};
+}

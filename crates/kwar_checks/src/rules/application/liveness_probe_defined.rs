@@ -1,0 +1,27 @@
+use crate::prelude::*;
+
+declare_check! {
+/// ## What it checks
+/// Scope: containers of long_running workloads outside system_namespaces.
+///
+/// Passes when livenessProbe defined.
+///
+/// Fails when no livenessProbe.
+///
+/// ## Why it matters
+/// TODO
+///
+/// ## How to fix
+/// Add a cheap, dependency-free livenessProbe (process health only), and use a startupProbe instead
+/// of long initialDelaySeconds.
+///
+/// ## References
+/// - <https://docs.aws.amazon.com/eks/latest/best-practices/application.html#_use_liveness_probe_to_remove_unhealthy_pods>
+/// - <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>
+    "liveness-probe-defined",
+    run
+}
+
+fn run(_cx: &Context<'_>, _out: &mut Outcomes) {
+    // TODO: implement liveness-probe-defined
+}

@@ -1,0 +1,29 @@
+use crate::prelude::*;
+
+declare_check! {
+/// ## What it checks
+/// Scope: containers with a livenessProbe.
+///
+/// Passes when startupProbe present, or initialDelaySeconds + failureThreshold*periodSeconds >=
+/// 10s.
+///
+/// Warns when no startupProbe and the probe can kill the container within 10s of start (restart
+/// loops under load).
+///
+/// ## Why it matters
+/// TODO
+///
+/// ## How to fix
+/// Add a cheap, dependency-free livenessProbe (process health only), and use a startupProbe instead
+/// of long initialDelaySeconds.
+///
+/// ## References
+/// - <https://docs.aws.amazon.com/eks/latest/best-practices/application.html#_use_liveness_probe_to_remove_unhealthy_pods>
+/// - <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>
+    "liveness-probe-not-hair-trigger",
+    run
+}
+
+fn run(_cx: &Context<'_>, _out: &mut Outcomes) {
+    // TODO: implement liveness-probe-not-hair-trigger
+}

@@ -1,0 +1,79 @@
+//! Checks of the `application` agenda area.
+
+pub mod capabilities;
+pub mod config_externalised;
+pub mod eviction_toleration_seconds;
+pub mod host_namespaces_and_paths;
+pub mod liveness_differs_from_readiness;
+pub mod liveness_not_dependency_bound;
+pub mod liveness_probe_defined;
+pub mod liveness_probe_not_hair_trigger;
+pub mod memory_limit_set;
+pub mod multiple_replicas;
+pub mod no_blanket_toleration;
+pub mod no_latest_tag;
+pub mod no_literal_credentials_in_env;
+pub mod no_privilege_escalation;
+pub mod no_psp_objects;
+pub mod no_secrets_in_configmaps;
+pub mod no_singleton_pods;
+pub mod non_root;
+pub mod not_pinned_to_host;
+pub mod not_pinned_to_single_zone;
+pub mod not_privileged;
+pub mod ownership_label;
+pub mod pdb_present_and_permissive;
+pub mod prestop_for_lb_backends;
+pub mod read_only_root_fs;
+pub mod readiness_probe_defined;
+pub mod recommended_labels;
+pub mod requests_set;
+pub mod seccomp_runtime_default;
+pub mod selector_stability;
+pub mod shell_pid1;
+pub mod spread_across_zones;
+pub mod startup_blocking_init;
+pub mod traceable_tag;
+pub mod workload_instrumented;
+pub mod workload_scrape_coverage;
+
+use crate::CheckDef;
+
+pub(crate) const CHECKS: &[&CheckDef] = &[
+    &readiness_probe_defined::CHECK,
+    &liveness_probe_defined::CHECK,
+    &liveness_probe_not_hair_trigger::CHECK,
+    &liveness_differs_from_readiness::CHECK,
+    &workload_scrape_coverage::CHECK,
+    &requests_set::CHECK,
+    &memory_limit_set::CHECK,
+    &recommended_labels::CHECK,
+    &ownership_label::CHECK,
+    &selector_stability::CHECK,
+    &no_singleton_pods::CHECK,
+    &multiple_replicas::CHECK,
+    &pdb_present_and_permissive::CHECK,
+    &no_blanket_toleration::CHECK,
+    &eviction_toleration_seconds::CHECK,
+    &spread_across_zones::CHECK,
+    &not_pinned_to_host::CHECK,
+    &not_pinned_to_single_zone::CHECK,
+    &workload_instrumented::CHECK,
+    &prestop_for_lb_backends::CHECK,
+    &shell_pid1::CHECK,
+    &liveness_not_dependency_bound::CHECK,
+    &startup_blocking_init::CHECK,
+    &no_secrets_in_configmaps::CHECK,
+    &no_literal_credentials_in_env::CHECK,
+    &config_externalised::CHECK,
+    &no_latest_tag::CHECK,
+    &traceable_tag::CHECK,
+    &non_root::CHECK,
+    &not_privileged::CHECK,
+    &no_privilege_escalation::CHECK,
+    &capabilities::CHECK,
+    &host_namespaces_and_paths::CHECK,
+    &read_only_root_fs::CHECK,
+    &no_psp_objects::CHECK,
+    &seccomp_runtime_default::CHECK,
+];

@@ -1,0 +1,151 @@
+//! Fixture-driven tests: `fixtures/<check-id>.yaml` holds real manifests; every object that
+//! carries the annotation `kwar.test/expect` states the worst verdict the check must give it
+//! (`pass`, `warn`, `fail`, `unknown`, or `none` for "out of scope: not evaluated").
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use kwar_catalog::Catalog;
+use kwar_inventory::Inventory;
+use kwar_source::{read_objects, Origin, SourceText};
+
+use crate::{all_checks, run_checks, CheckDef, Outcomes, Params, Verdict};
+
+pub const EXPECT_ANNOTATION: &str = "kwar.test/expect";
+
+pub fn fixture_path(check: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(format!("{check}.yaml"))
+}
+
+/// Reads a fixture into an inventory; fixtures must read without errors.
+pub fn load(path: &PathBuf) -> Inventory {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let set = read_objects(
+        vec![SourceText {
+            name: path.display().to_string().into(),
+            text,
+            origin: Origin::Named,
+        }],
+        Vec::new(),
+    );
+    assert!(
+        set.errors.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        set.errors
+    );
+    Inventory::build(set.objects)
+}
+
+pub fn run_one(check: &'static CheckDef, inv: &Inventory) -> Outcomes {
+    run_checks(inv, &Params::default(), &[check]).pop().unwrap()
+}
+
+/// Compares expectations with outcomes; returns the mismatches as readable lines.
+fn mismatches(check: &'static CheckDef) -> Result<(Vec<String>, BTreeMap<String, usize>), String> {
+    let path = fixture_path(check.id);
+    if !path.exists() {
+        return Err(format!("{}: no fixture at {}", check.id, path.display()));
+    }
+    let inv = load(&path);
+    let out = run_one(check, &inv);
+    let mut problems = Vec::new();
+    let mut expected_counts = BTreeMap::new();
+    for object in inv.objects() {
+        let Some(expect) = object.annotation(EXPECT_ANNOTATION) else {
+            continue;
+        };
+        *expected_counts.entry(expect.to_string()).or_default() += 1;
+        let worst = out
+            .verdicts
+            .iter()
+            .filter(|(id, _)| *id == object.id)
+            .map(|(_, v)| *v)
+            .max();
+        let got = worst.map_or("none", Verdict::id);
+        if got != expect {
+            let messages: Vec<_> = out
+                .findings
+                .iter()
+                .filter(|f| f.subject.object == object.id)
+                .map(|f| f.message.as_str())
+                .collect();
+            problems.push(format!(
+                "{}: {} (line {}): expected {expect}, got {got} {messages:?}",
+                check.id,
+                object.display_name(),
+                object.pos().line
+            ));
+        }
+    }
+    Ok((problems, expected_counts))
+}
+
+#[test]
+fn every_check_meets_its_fixture() {
+    let catalog = Catalog::embedded();
+    let mut problems = Vec::new();
+    for check in all_checks() {
+        let Some(spec) = catalog.check(check.id) else {
+            problems.push(format!("{}: not a catalog check id", check.id));
+            continue;
+        };
+        match mismatches(check) {
+            Err(e) => problems.push(e),
+            Ok((found, counts)) => {
+                problems.extend(found);
+                let worst = if spec.fail.is_some() { "fail" } else { "warn" };
+                for needed in ["pass", worst] {
+                    if !counts.contains_key(needed) {
+                        problems.push(format!(
+                            "{}: fixture has no object expected to {needed}",
+                            check.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn check_ids_are_unique_and_documented() {
+    let mut ids: Vec<_> = all_checks().iter().map(|c| c.id).collect();
+    let n = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "duplicate check ids in the registry");
+    for check in all_checks() {
+        let doc = check.documentation();
+        for heading in ["## What it checks", "## Why it matters", "## How to fix"] {
+            assert!(
+                doc.contains(heading),
+                "{}: doc comment lacks `{heading}`",
+                check.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_manifest_check_of_the_catalog_is_implemented() {
+    let registered: Vec<_> = all_checks().iter().map(|c| c.id).collect();
+    let missing: Vec<_> = Catalog::embedded()
+        .checks
+        .iter()
+        .filter(|c| c.mode == kwar_catalog::Mode::Manifest && !registered.contains(&c.id.as_str()))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "manifest checks without an implementation: {missing:?}"
+    );
+}

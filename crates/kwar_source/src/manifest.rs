@@ -1,0 +1,311 @@
+use std::sync::Arc;
+
+use kwar_yaml::{parse_document, split_documents, Chunk, Node, Pos};
+use rayon::prelude::*;
+
+use crate::input::{Origin, SourceText};
+use crate::InputError;
+
+/// One Kubernetes object as read, before indexing.
+#[derive(Debug, Clone)]
+pub struct RawObject {
+    pub root: Node,
+    pub file: Arc<str>,
+    /// The Helm template it was rendered from (`# Source:` comment), if any.
+    pub template: Option<Arc<str>>,
+    /// Where inside a `List` document the object sits (`items[3]`), if it came from one.
+    pub list_path: Option<String>,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Default)]
+pub struct SourceSet {
+    pub objects: Vec<RawObject>,
+    pub errors: Vec<InputError>,
+    /// Files met while walking a directory that hold no Kubernetes object (Helm values,
+    /// CI configs, JSON data): skipped, not errors.
+    pub skipped: Vec<Arc<str>>,
+    /// Inputs read (files, stdin, rendered kustomizations).
+    pub inputs: usize,
+    /// Bytes read.
+    pub bytes: usize,
+}
+
+/// Reads the objects of every input, in parallel, keeping the input order in the result.
+pub fn read_objects(texts: Vec<SourceText>, mut errors: Vec<InputError>) -> SourceSet {
+    let inputs = texts.len();
+    let bytes = texts.iter().map(|t| t.text.len()).sum();
+    let per_file: Vec<FileResult> = texts.into_par_iter().map(|t| read_text(&t)).collect();
+    let mut set = SourceSet {
+        inputs,
+        bytes,
+        ..SourceSet::default()
+    };
+    for result in per_file {
+        set.objects.extend(result.objects);
+        errors.extend(result.errors);
+        if let Some(name) = result.skipped {
+            set.skipped.push(name);
+        }
+    }
+    set.errors = errors;
+    set
+}
+
+#[derive(Default)]
+struct FileResult {
+    objects: Vec<RawObject>,
+    errors: Vec<InputError>,
+    skipped: Option<Arc<str>>,
+}
+
+fn read_text(source: &SourceText) -> FileResult {
+    let name = &source.name;
+    let mut result = FileResult::default();
+    let trimmed = source.text.trim_start();
+    let is_json = trimmed.starts_with('{') || trimmed.starts_with('[');
+    let chunks = if is_json {
+        vec![Chunk {
+            text: &source.text,
+            first_line: 1,
+        }]
+    } else {
+        split_documents(&source.text)
+    };
+    // Documents that are maps without apiVersion and kind; an error only if the file turns
+    // out to hold manifests.
+    let mut plain_documents: Vec<u32> = Vec::new();
+    let mut syntax_errors = 0;
+    for chunk in &chunks {
+        let parsed = parse_document(chunk);
+        let mut documents = parsed.documents;
+        let mut chunk_errors = parsed.errors;
+        if is_json && documents.is_empty() && !chunk_errors.is_empty() {
+            // saphyr is stricter than JSON in a few corners (tabs); JSON without spans is
+            // better than no review.
+            if let Ok(value) = serde_json::from_str::<serde_json::Value>(chunk.text) {
+                documents.push(Node::from_json(&value, Pos { line: 1, col: 1 }));
+                chunk_errors.clear();
+            }
+        }
+        let holds_object = documents.iter().any(is_object_like);
+        for err in chunk_errors {
+            let is_duplicate = err.message.starts_with("duplicate key");
+            if is_duplicate && !holds_object {
+                continue;
+            }
+            if !is_duplicate {
+                syntax_errors += 1;
+            }
+            result.errors.push(InputError::new(
+                name.clone(),
+                Some(err.line),
+                format!("{} (column {})", err.message, err.col),
+            ));
+        }
+        let template = helm_source(chunk.text);
+        for doc in documents {
+            classify(
+                doc,
+                name,
+                template.as_ref(),
+                &mut result,
+                &mut plain_documents,
+            );
+        }
+    }
+    if result.objects.is_empty() {
+        match source.origin {
+            Origin::Walked => {
+                if result.errors.is_empty() {
+                    result.skipped = Some(name.clone());
+                }
+            }
+            Origin::Named | Origin::Rendered => {
+                if syntax_errors == 0 && result.errors.is_empty() {
+                    result.errors.push(InputError::new(
+                        name.clone(),
+                        None,
+                        "holds no Kubernetes manifest (no document with apiVersion and kind)",
+                    ));
+                }
+            }
+        }
+    } else {
+        for line in plain_documents {
+            result.errors.push(InputError::new(
+                name.clone(),
+                Some(line),
+                "document has neither apiVersion nor kind, in a file that holds Kubernetes manifests",
+            ));
+        }
+    }
+    result
+}
+
+fn is_object_like(doc: &Node) -> bool {
+    doc.get("apiVersion").is_some() || doc.get("kind").is_some()
+}
+
+fn classify(
+    doc: Node,
+    file: &Arc<str>,
+    template: Option<&Arc<str>>,
+    result: &mut FileResult,
+    plain: &mut Vec<u32>,
+) {
+    if !doc.is_map() {
+        return;
+    }
+    let api_version = doc
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .map(str::to_owned);
+    let kind = doc.get("kind").and_then(Node::as_str).map(str::to_owned);
+    match (api_version, kind) {
+        (Some(_), Some(kind)) => {
+            if kind.ends_with("List")
+                && doc
+                    .get("items")
+                    .is_some_and(|i| matches!(i.value, kwar_yaml::Value::Seq(_)))
+            {
+                unpack_list(doc, &kind, file, template, result);
+            } else {
+                result.objects.push(RawObject {
+                    root: doc,
+                    file: file.clone(),
+                    template: template.cloned(),
+                    list_path: None,
+                });
+            }
+        }
+        (None, None) if doc.get("apiVersion").is_none() && doc.get("kind").is_none() => {
+            plain.push(doc.pos.line)
+        }
+        (api_version, _) => {
+            let missing = if api_version.is_none() {
+                "apiVersion"
+            } else {
+                "kind"
+            };
+            result.errors.push(InputError::new(
+                file.clone(),
+                Some(doc.pos.line),
+                format!(
+                    "document has no string `{missing}`; Kubernetes needs both apiVersion and kind"
+                ),
+            ));
+        }
+    }
+}
+
+fn unpack_list(
+    doc: Node,
+    kind: &str,
+    file: &Arc<str>,
+    template: Option<&Arc<str>>,
+    result: &mut FileResult,
+) {
+    let kwar_yaml::Value::Map(entries) = doc.value else {
+        return;
+    };
+    for (key, value) in entries {
+        if key.as_str() != Some("items") {
+            continue;
+        }
+        let kwar_yaml::Value::Seq(items) = value.value else {
+            continue;
+        };
+        for (index, item) in items.into_iter().enumerate() {
+            let complete = item.get("apiVersion").and_then(Node::as_str).is_some()
+                && item.get("kind").and_then(Node::as_str).is_some();
+            if complete {
+                result.objects.push(RawObject {
+                    root: item,
+                    file: file.clone(),
+                    template: template.cloned(),
+                    list_path: Some(format!("items[{index}]")),
+                });
+            } else if !item.is_null() {
+                result.errors.push(InputError::new(
+                    file.clone(),
+                    Some(item.pos.line),
+                    format!("item {index} of {kind} has no apiVersion or kind"),
+                ));
+            }
+        }
+    }
+}
+
+/// The `# Source: chart/templates/x.yaml` comment `helm template` writes above each document.
+fn helm_source(text: &str) -> Option<Arc<str>> {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("---") {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# Source:") {
+            return Some(rest.trim().into());
+        }
+        if !line.starts_with('#') {
+            return None;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, origin: Origin) -> FileResult {
+        read_text(&SourceText {
+            name: "in.yaml".into(),
+            text: text.into(),
+            origin,
+        })
+    }
+
+    #[test]
+    fn lists_are_unpacked_and_helm_sources_kept() {
+        let text = "---\n# Source: shop/templates/cm.yaml\napiVersion: v1\nkind: ConfigMapList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n";
+        let r = read(text, Origin::Named);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.objects.len(), 2);
+        assert_eq!(r.objects[1].list_path.as_deref(), Some("items[1]"));
+        assert_eq!(
+            r.objects[0].template.as_deref(),
+            Some("shop/templates/cm.yaml")
+        );
+        assert_eq!(r.objects[1].root.pos.line, 9);
+    }
+
+    #[test]
+    fn non_manifest_files_are_skipped_when_walked_and_errors_when_named() {
+        let values = "replicaCount: 1\nimage:\n  tag: latest\n";
+        let walked = read(values, Origin::Walked);
+        assert!(walked.errors.is_empty());
+        assert!(walked.skipped.is_some());
+        let named = read(values, Origin::Named);
+        assert_eq!(named.errors.len(), 1);
+        assert!(named.errors[0].message.contains("no Kubernetes manifest"));
+    }
+
+    #[test]
+    fn bad_documents_are_reported_and_the_rest_kept() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\nkind: Pod\n---\nfoo: bar\n---\nmetadata: [oops\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n";
+        let r = read(text, Origin::Walked);
+        assert_eq!(r.objects.len(), 2);
+        let lines: Vec<_> = r.errors.iter().map(|e| e.line).collect();
+        assert_eq!(r.errors.len(), 3, "{:?}", r.errors);
+        assert!(lines.contains(&Some(5)));
+        assert!(lines.contains(&Some(7)));
+    }
+
+    #[test]
+    fn json_manifests_are_read() {
+        let r = read("{\n\t\"apiVersion\": \"v1\",\n\t\"kind\": \"Pod\",\n\t\"metadata\": {\"name\": \"x\"}\n}\n", Origin::Named);
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(r.objects.len(), 1);
+    }
+}
