@@ -109,7 +109,7 @@ impl Object {
         self.raw.root.get("spec")
     }
 
-    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         string_pairs(self.raw.root.at(&["metadata", "labels"]))
     }
 
@@ -120,7 +120,7 @@ impl Object {
             .and_then(Node::as_str)
     }
 
-    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> + Clone {
         string_pairs(self.raw.root.at(&["metadata", "annotations"]))
     }
 

@@ -74,7 +74,7 @@ fn read_text(source: &SourceText) -> FileResult {
     };
     // Documents that are maps without apiVersion and kind; an error only if the file turns
     // out to hold manifests.
-    let mut plain_documents: Vec<u32> = Vec::new();
+    let mut plain_documents: Vec<(u32, &'static str)> = Vec::new();
     let mut syntax_errors = 0;
     for chunk in &chunks {
         let parsed = parse_document(chunk);
@@ -132,11 +132,13 @@ fn read_text(source: &SourceText) -> FileResult {
             }
         }
     } else {
-        for line in plain_documents {
+        for (line, what) in plain_documents {
             result.errors.push(InputError::new(
                 name.clone(),
                 Some(line),
-                "document has neither apiVersion nor kind, in a file that holds Kubernetes manifests",
+                format!(
+                    "{what}, in a file that holds Kubernetes manifests (Kubernetes needs both)"
+                ),
             ));
         }
     }
@@ -152,7 +154,7 @@ fn classify(
     file: &Arc<str>,
     template: Option<&Arc<str>>,
     result: &mut FileResult,
-    plain: &mut Vec<u32>,
+    plain: &mut Vec<(u32, &'static str)>,
 ) {
     if !doc.is_map() {
         return;
@@ -179,22 +181,15 @@ fn classify(
                 });
             }
         }
-        (None, None) if doc.get("apiVersion").is_none() && doc.get("kind").is_none() => {
-            plain.push(doc.pos.line)
-        }
-        (api_version, _) => {
-            let missing = if api_version.is_none() {
-                "apiVersion"
-            } else {
-                "kind"
+        (api_version, kind) => {
+            // Chart.yaml (apiVersion only), CI configs and values files have one or neither;
+            // whether that is an error depends on whether the file holds manifests.
+            let what = match (api_version.is_some(), kind.is_some()) {
+                (true, false) => "document has apiVersion but no kind",
+                (false, true) => "document has kind but no apiVersion",
+                _ => "document has neither apiVersion nor kind",
             };
-            result.errors.push(InputError::new(
-                file.clone(),
-                Some(doc.pos.line),
-                format!(
-                    "document has no string `{missing}`; Kubernetes needs both apiVersion and kind"
-                ),
-            ));
+            plain.push((doc.pos.line, what));
         }
     }
 }

@@ -29,6 +29,95 @@ pub struct ParsedDocument {
 
 /// Reads every document of one chunk.
 pub fn parse_document(chunk: &Chunk<'_>) -> ParsedDocument {
+    let mut parsed = parse_strict(chunk);
+    // go-yaml (like libyaml) accepts continuation lines of a quoted scalar that are indented
+    // less than YAML 1.2 requires; saphyr rejects them. Their leading white space is folded
+    // away either way, so indenting them changes nothing but the parser's verdict.
+    let mut repaired: Option<String> = None;
+    for _ in 0..16 {
+        let Some(err) = parsed
+            .errors
+            .iter()
+            .find(|e| e.message.contains("invalid indentation in quoted scalar"))
+        else {
+            break;
+        };
+        let text = repaired.as_deref().unwrap_or(chunk.text);
+        let line = (err.line - chunk.first_line) as usize;
+        let Some(fixed) = indent_quoted_scalar(text, line, err.col.saturating_sub(1) as usize)
+        else {
+            break;
+        };
+        let retry = parse_strict(&Chunk {
+            text: &fixed,
+            first_line: chunk.first_line,
+        });
+        repaired = Some(fixed);
+        parsed = retry;
+    }
+    parsed
+}
+
+/// Re-indents the continuation lines of the quoted scalar starting at `line`/`col` (0-based,
+/// chunk-relative) so that they are indented one column past the opening quote.
+fn indent_quoted_scalar(text: &str, line: usize, col: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let first = lines.get(line)?;
+    let start = first.char_indices().nth(col).map(|(i, _)| i)?;
+    let quote_at = first[start..].find(['"', '\''])? + start;
+    let quote = first.as_bytes()[quote_at];
+    let pad = first[..quote_at].chars().count() + 1;
+    let mut out = String::with_capacity(text.len() + 64);
+    for l in &lines[..line] {
+        out.push_str(l);
+    }
+    out.push_str(&first[..=quote_at]);
+    let mut rest = &first[quote_at + 1..];
+    let mut index = line;
+    loop {
+        out.push_str(rest);
+        if closing_quote(rest, quote).is_some() {
+            break;
+        }
+        index += 1;
+        let next = lines.get(index)?;
+        let trimmed = next.trim_start_matches([' ', '\t']);
+        out.extend(std::iter::repeat_n(' ', pad));
+        out.push_str(trimmed);
+        rest = "";
+        if closing_quote(trimmed, quote).is_some() {
+            break;
+        }
+    }
+    for l in &lines[index + 1..] {
+        out.push_str(l);
+    }
+    Some(out)
+}
+
+/// Byte offset of the closing quote in `s`, honouring `\"` in double-quoted and `''` in
+/// single-quoted scalars.
+fn closing_quote(s: &str, quote: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if quote == b'"' && b[i] == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b[i] == quote {
+            if quote == b'\'' && b.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn parse_strict(chunk: &Chunk<'_>) -> ParsedDocument {
     let mut builder = Builder {
         line_offset: chunk.first_line.saturating_sub(1),
         anchors: HashMap::new(),
@@ -195,6 +284,15 @@ impl Builder {
                 }
                 continue;
             }
+            if matches!(key.value, Value::Seq(_) | Value::Map(_)) {
+                // go-yaml cannot decode such a key into a JSON object: Kubernetes rejects the
+                // whole document. The usual cause is an unrendered template (`{{ x }}`).
+                return Err(ParseError {
+                    line: key.pos.line,
+                    col: key.pos.col,
+                    message: "a mapping or sequence is used as a key (an unrendered template such as `{{ value }}`?)".into(),
+                });
+            }
             let key = key_to_string(key);
             let name = key.as_str().unwrap_or_default();
             if let Some(existing) = entries.iter_mut().find(|(k, _)| k.as_str() == Some(name)) {
@@ -313,6 +411,27 @@ mod tests {
         let d = &docs[0].documents[0];
         assert_eq!(d.get("true").unwrap().as_i64(), Some(1));
         assert_eq!(d.get("80").unwrap().as_str(), Some("http"));
+    }
+
+    #[test]
+    fn under_indented_quoted_continuations_are_accepted_like_go_yaml() {
+        let text = "spec:\n  command:\n    - \"exec run --a \\\n  --b\n  --c\"\n    - x\n";
+        let docs = parse(text);
+        assert!(docs[0].errors.is_empty(), "{:?}", docs[0].errors);
+        let cmd = docs[0].documents[0]
+            .at(&["spec", "command"])
+            .unwrap()
+            .items();
+        assert_eq!(cmd[0].as_str(), Some("exec run --a --b --c"));
+        assert_eq!(cmd[1].pos.line, 6);
+    }
+
+    #[test]
+    fn template_placeholders_as_keys_are_errors() {
+        let docs = parse("data:\n  config: {{config_data}}\n");
+        assert!(docs[0].documents.is_empty());
+        assert_eq!(docs[0].errors[0].line, 2);
+        assert!(docs[0].errors[0].message.contains("unrendered template"));
     }
 
     #[test]

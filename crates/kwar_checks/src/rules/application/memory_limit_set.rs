@@ -1,27 +1,146 @@
 use crate::prelude::*;
 
 declare_check! {
-/// ## What it checks
-/// Scope: same.
-///
-/// Passes when memory limit set and equal to the memory request.
-///
-/// Warns when memory limit set but greater than request (overcommit) or missing.
-///
-/// ## Why it matters
-/// TODO
-///
-/// ## How to fix
-/// Set CPU and memory requests on every container, memory limit = memory request, and add
-/// LimitRange/ResourceQuota defaults per namespace; right-size with VPA recommendations.
-///
-/// ## References
-/// - <https://docs.aws.amazon.com/eks/latest/best-practices/data-plane.html#_configure_and_size_resource_requestslimits_for_all_workloads>
-/// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
+    /// ## What it checks
+    /// Every container and init container (native sidecars included) of every workload outside
+    /// the system namespaces has a memory limit equal to its memory request. A memory limit
+    /// without a request passes, since Kubernetes then sets the request to the limit. Quantities
+    /// are compared by value (`1Gi` equals `1024Mi`). A container without its own limit passes
+    /// when the pod-level `spec.resources` (Kubernetes 1.32+) sets a memory limit equal to the
+    /// pod-level request.
+    ///
+    /// It warns when the memory limit is missing, or when it is greater than the request
+    /// (memory overcommit). CPU limits are deliberately not required. A quantity that cannot be
+    /// parsed gives `unknown`. LimitRange defaults are applied at admission and cannot be seen in
+    /// manifests; the check keeps to what the manifest declares.
+    ///
+    /// ## Why it matters
+    /// Memory is not compressible: when the pods of a node use more memory than their requests
+    /// reserved, the kernel's OOM killer or the kubelet's eviction picks victims, often pods that
+    /// behaved well. A container without a memory limit can consume the whole node; a limit above
+    /// the request lets every pod overcommit the node at once. With the limit equal to the
+    /// request, a leaking container is OOM-killed on its own and its neighbours are unaffected.
+    ///
+    /// ## How to fix
+    /// Set the memory limit to the memory request:
+    /// ```yaml
+    /// containers:
+    ///   - name: web
+    ///     resources:
+    ///       requests: {cpu: 250m, memory: 512Mi}
+    ///       limits: {memory: 512Mi}
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/eks/latest/best-practices/data-plane.html#_configure_and_size_resource_requestslimits_for_all_workloads>
+    /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     "memory-limit-set",
     run
 }
 
-fn run(_cx: &Context<'_>, _out: &mut Outcomes) {
-    // TODO: implement memory-limit-set
+/// A resource quantity in bytes (or base units): `128Mi`, `1G`, `1e9`, `500m`, `1073741824`.
+fn quantity(node: &Node) -> Option<f64> {
+    if let Some(i) = node.as_i64() {
+        return Some(i as f64);
+    }
+    let text = node.as_str()?.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
+        .unwrap_or(text.len());
+    let (number, suffix) = text.split_at(split);
+    let number: f64 = number.parse().ok()?;
+    let multiplier = match suffix {
+        "" => 1.0,
+        "Ki" => 1024f64,
+        "Mi" => 1024f64.powi(2),
+        "Gi" => 1024f64.powi(3),
+        "Ti" => 1024f64.powi(4),
+        "Pi" => 1024f64.powi(5),
+        "Ei" => 1024f64.powi(6),
+        "n" => 1e-9,
+        "u" => 1e-6,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    Some(number * multiplier)
+}
+
+fn present<'a>(resources: Option<&'a Node>, kind: &str) -> Option<&'a Node> {
+    resources?.at(&[kind, "memory"]).filter(|n| !n.is_null())
+}
+
+fn text(node: &Node) -> String {
+    node.scalar_text().unwrap_or_default()
+}
+
+fn run(cx: &Context<'_>, out: &mut Outcomes) {
+    for (w, object) in cx.app_workloads() {
+        let pod_resources = w.pod_field(object, "resources");
+        for c in w.containers(object) {
+            let what = if c.is_init() {
+                "init container"
+            } else {
+                "container"
+            };
+            let own = c.get("resources");
+            let subject = || Subject::container(object, &c).field("resources", own);
+            // The container's own limit, else the pod-level one.
+            let (resources, scope) = if present(own, "limits").is_some() {
+                (own, "")
+            } else if present(pod_resources, "limits").is_some() {
+                (pod_resources, "pod-level ")
+            } else {
+                out.warn(
+                    subject(),
+                    format!("{what} `{}` has no memory limit", c.name),
+                );
+                continue;
+            };
+            let limit = present(resources, "limits").expect("checked above");
+            let Some(request) = present(resources, "requests") else {
+                // The request defaults to the limit.
+                out.pass(object);
+                continue;
+            };
+            match (quantity(limit), quantity(request)) {
+                (Some(l), Some(r)) if (l - r).abs() <= f64::EPSILON * l.abs().max(1.0) => {
+                    out.pass(object)
+                }
+                (Some(l), Some(r)) if l > r => out.warn(
+                    subject(),
+                    format!(
+                        "{what} `{}` has a {scope}memory limit ({}) greater than its memory request ({}): the node's memory is overcommitted",
+                        c.name,
+                        text(limit),
+                        text(request)
+                    ),
+                ),
+                (Some(_), Some(_)) => out.warn(
+                    subject(),
+                    format!(
+                        "{what} `{}` has a {scope}memory limit ({}) lower than its memory request ({}), which the API server rejects",
+                        c.name,
+                        text(limit),
+                        text(request)
+                    ),
+                ),
+                _ => out.unknown(
+                    subject(),
+                    format!(
+                        "{what} `{}` has a {scope}memory quantity that cannot be read (limit {}, request {})",
+                        c.name,
+                        text(limit),
+                        text(request)
+                    ),
+                ),
+            }
+        }
+    }
 }

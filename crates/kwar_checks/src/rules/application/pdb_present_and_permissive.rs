@@ -1,30 +1,129 @@
 use crate::prelude::*;
 
 declare_check! {
-/// ## What it checks
-/// Scope: workloads with >= 2 replicas.
-///
-/// Passes when a PDB selects the workload and allows at least one disruption.
-///
-/// Warns when no PDB.
-///
-/// Fails when PDB allows zero disruptions (maxUnavailable: 0 or minAvailable == replicas) - blocks
-/// node drains and upgrades.
-///
-/// ## Why it matters
-/// TODO
-///
-/// ## How to fix
-/// Run at least 2 (ideally 3, one per AZ) replicas via a controller, with a PDB that allows one
-/// disruption.
-///
-/// ## References
-/// - <https://docs.aws.amazon.com/eks/latest/best-practices/application.html#_run_multiple_replicas>
-/// - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
+    /// ## What it checks
+    /// Every workload outside the system namespaces that runs at least two replicas (an HPA's
+    /// `minReplicas` overrides `spec.replicas`) is selected by a PodDisruptionBudget that allows
+    /// at least one voluntary disruption at that replica count.
+    ///
+    /// - It warns when no PDB of the workload's namespace selects its pods.
+    /// - It fails when the PDB allows no disruption: `maxUnavailable: 0` (or `"0%"`), or
+    ///   `minAvailable` equal to or above the replica count (or `"100%"`). Percentages are
+    ///   rounded up as the disruption controller does (`minAvailable: "60%"` of 2 replicas is 2,
+    ///   so nothing may be evicted). With an HPA the lowest replica count is used: that is when
+    ///   node drains usually happen.
+    /// - It also fails when more than one PDB selects the pods: the eviction API refuses to
+    ///   evict a pod covered by several PDBs, so drains are blocked.
+    ///
+    /// A PDB that sets neither field allows disruptions and passes. A value that cannot be read
+    /// gives `unknown`.
+    ///
+    /// ## Why it matters
+    /// Node drains (cluster upgrades, Karpenter consolidation, Spot rebalancing) evict pods
+    /// through the eviction API. Without a PDB a drain may evict every replica at once; with a
+    /// PDB that allows nothing, the drain never completes: upgrades stall, nodes cannot be
+    /// replaced, and managed node group updates fail after their timeout or force-evict anyway.
+    ///
+    /// ## How to fix
+    /// Add one PDB per workload that allows one pod to be unavailable:
+    /// ```yaml
+    /// apiVersion: policy/v1
+    /// kind: PodDisruptionBudget
+    /// metadata: {name: web}
+    /// spec:
+    ///   maxUnavailable: 1
+    ///   selector:
+    ///     matchLabels: {app.kubernetes.io/name: web}
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/eks/latest/best-practices/application.html#_run_multiple_replicas>
+    /// - <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>
     "pdb-present-and-permissive",
     run
 }
 
-fn run(_cx: &Context<'_>, _out: &mut Outcomes) {
-    // TODO: implement pdb-present-and-permissive
+/// An IntOrString scaled to `total` and rounded up, as the disruption controller does.
+fn scaled(node: &Node, total: i64) -> Option<i64> {
+    if let Some(i) = node.as_i64() {
+        return Some(i);
+    }
+    let text = node.as_str()?.trim();
+    match text.strip_suffix('%') {
+        Some(p) => {
+            let p: i64 = p.trim().parse().ok()?;
+            Some((p * total + 99) / 100)
+        }
+        None => text.parse().ok(),
+    }
+}
+
+/// How many pods the PDB lets be evicted when `replicas` are healthy; Err names an unreadable
+/// field.
+fn disruptions_allowed(pdb: &Object, replicas: i64) -> Result<(i64, String), String> {
+    let spec = pdb.spec();
+    let field = |name: &str| spec.and_then(|s| s.get(name)).filter(|n| !n.is_null());
+    if let Some(n) = field("maxUnavailable") {
+        let text = n.scalar_text().unwrap_or_default();
+        let v = scaled(n, replicas).ok_or(format!("maxUnavailable `{text}`"))?;
+        return Ok((v.max(0), format!("maxUnavailable: {text}")));
+    }
+    if let Some(n) = field("minAvailable") {
+        let text = n.scalar_text().unwrap_or_default();
+        let v = scaled(n, replicas).ok_or(format!("minAvailable `{text}`"))?;
+        return Ok(((replicas - v).max(0), format!("minAvailable: {text}")));
+    }
+    Ok((replicas, "no minAvailable or maxUnavailable".into()))
+}
+
+fn run(cx: &Context<'_>, out: &mut Outcomes) {
+    for (w, object) in cx.app_workloads() {
+        if w.kind == WorkloadKind::Pod {
+            continue;
+        }
+        let Some(replicas) = cx.inv.effective_min_replicas(w).filter(|&r| r >= 2) else {
+            continue;
+        };
+        let pdbs: Vec<&Object> = cx.inv.pdbs_of(w).collect();
+        let subject = Subject::object(object);
+        match pdbs.as_slice() {
+            [] => out.warn(
+                subject,
+                format!(
+                    "no PodDisruptionBudget selects the pods of {} ({replicas} replicas)",
+                    object.display_name()
+                ),
+            ),
+            [pdb] => match disruptions_allowed(pdb, replicas) {
+                Err(field) => out.unknown(
+                    subject,
+                    format!(
+                        "PodDisruptionBudget `{}` has an unreadable {field}",
+                        pdb.name()
+                    ),
+                ),
+                Ok((0, how)) => out.fail(
+                    subject,
+                    format!(
+                        "PodDisruptionBudget `{}` ({how}) allows no disruption of {} at {replicas} replicas: node drains and upgrades are blocked",
+                        pdb.name(),
+                        object.display_name()
+                    ),
+                ),
+                Ok(_) => out.pass(object),
+            },
+            many => out.fail(
+                subject,
+                format!(
+                    "the pods of {} are selected by {} PodDisruptionBudgets ({}): the eviction API refuses to evict them, so node drains are blocked",
+                    object.display_name(),
+                    many.len(),
+                    many.iter()
+                        .map(|p| format!("`{}`", p.name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
 }

@@ -1,28 +1,139 @@
+use crate::image::ImageRef;
 use crate::prelude::*;
 
 declare_check! {
-/// ## What it checks
-/// Scope: Services type LoadBalancer.
-///
-/// Passes when handled by AWS Load Balancer Controller / Auto Mode (NLB) - aws-load-balancer-type
-/// external or loadBalancerClass set.
-///
-/// Warns when no annotations - legacy in-tree cloud provider creates a Classic Load Balancer.
-///
-/// ## Why it matters
-/// TODO
-///
-/// ## How to fix
-/// Use AWS Load Balancer Controller (or Auto Mode) with IP targets, or a maintained in-cluster
-/// controller run HA; migrate off community ingress-nginx; consider Gateway API.
-///
-/// ## References
-/// - <https://docs.aws.amazon.com/eks/latest/best-practices/load-balancing.html>
-/// - <https://kubernetes.io/docs/concepts/services-networking/ingress-controllers/>
+    /// ## What it checks
+    /// Every Service of `type: LoadBalancer`. It passes when something other than the legacy
+    /// in-tree cloud provider handles it: `spec.loadBalancerClass` is set (e.g.
+    /// `service.k8s.aws/nlb` for the AWS Load Balancer Controller, `eks.amazonaws.com/nlb` for
+    /// EKS Auto Mode), or the annotation `service.beta.kubernetes.io/aws-load-balancer-type` is
+    /// `external` or `nlb-ip` (AWS Load Balancer Controller) or `nlb` (an NLB from the in-tree
+    /// provider — not a Classic Load Balancer). It warns otherwise: the in-tree provider then
+    /// creates a Classic Load Balancer.
+    ///
+    /// Two cluster-wide defaults are taken into account when the input shows them: the AWS
+    /// Load Balancer Controller v2.5+ (found by its image) adds `loadBalancerClass` to such
+    /// Services through its mutating webhook unless started with
+    /// `--enable-service-mutator-webhook=false`, and EKS Auto Mode (found by an
+    /// `eks.amazonaws.com` NodeClass) makes `eks.amazonaws.com/nlb` the default class. Either
+    /// makes the Service pass.
+    ///
+    /// ## Why it matters
+    /// Classic Load Balancers are a previous-generation product: no IP targets (every request
+    /// takes an extra hop through a NodePort), no TLS 1.3 policies, no PrivateLink, weaker
+    /// health checks, and the in-tree controller that creates them is frozen and only
+    /// receives critical fixes. AWS recommends migrating off them.
+    ///
+    /// ## How to fix
+    /// Install the AWS Load Balancer Controller (or use EKS Auto Mode) and ask for an NLB with
+    /// IP targets:
+    /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   annotations:
+    ///     service.beta.kubernetes.io/aws-load-balancer-type: external
+    ///     service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+    ///     service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing
+    /// spec:
+    ///   type: LoadBalancer
+    ///   selector: {app: web}
+    ///   ports: [{port: 443, targetPort: 8443}]
+    /// ```
+    /// For HTTP workloads an Ingress (ALB) or a Gateway API route is usually the better fit.
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/eks/latest/best-practices/load-balancing.html>
+    /// - <https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html>
+    /// - <https://kubernetes.io/docs/concepts/services-networking/ingress-controllers/>
     "no-classic-lb",
     run
 }
 
-fn run(_cx: &Context<'_>, _out: &mut Outcomes) {
-    // TODO: implement no-classic-lb
+const LB_TYPE: &str = "service.beta.kubernetes.io/aws-load-balancer-type";
+
+/// Whether the input shows a component that gives every LoadBalancer Service a
+/// loadBalancerClass: the AWS Load Balancer Controller v2.5+ with its Service webhook, or EKS
+/// Auto Mode.
+fn default_class_provider(cx: &Context<'_>) -> bool {
+    let auto_mode = cx
+        .inv
+        .of_kind("NodeClass")
+        .any(|o| o.api_group() == "eks.amazonaws.com");
+    if auto_mode {
+        return true;
+    }
+    cx.all_workloads().any(|(w, object)| {
+        w.containers(object).iter().any(|c| {
+            let Some(image) = c.image() else {
+                return false;
+            };
+            let r = ImageRef::parse(image);
+            if !r.repository.ends_with("aws-load-balancer-controller") {
+                return false;
+            }
+            let webhook_off = c
+                .get("args")
+                .map(Node::items)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .any(|a| a.replace(' ', "") == "--enable-service-mutator-webhook=false");
+            !webhook_off && r.tag.is_none_or(mutates_services)
+        })
+    })
+}
+
+/// The Service mutator webhook arrived in v2.5.0; an unparsable tag is assumed recent.
+fn mutates_services(tag: &str) -> bool {
+    let mut parts = tag.trim_start_matches('v').split('.');
+    match (
+        parts.next().and_then(|p| p.parse::<u32>().ok()),
+        parts.next().and_then(|p| p.parse::<u32>().ok()),
+    ) {
+        (Some(major), Some(minor)) => (major, minor) >= (2, 5),
+        _ => true,
+    }
+}
+
+fn run(cx: &Context<'_>, out: &mut Outcomes) {
+    let mut default_class: Option<bool> = None;
+    for svc in cx
+        .inv
+        .of_kind("Service")
+        .filter(|o| o.api_group().is_empty())
+    {
+        let spec_type = svc.root().at(&["spec", "type"]);
+        if spec_type.and_then(Node::as_str) != Some("LoadBalancer") {
+            continue;
+        }
+        let has_class = svc
+            .root()
+            .at(&["spec", "loadBalancerClass"])
+            .and_then(Node::as_str)
+            .is_some_and(|c| !c.is_empty());
+        let lb_type = svc.annotation(LB_TYPE);
+        if has_class || matches!(lb_type, Some("external" | "nlb-ip" | "nlb")) {
+            out.pass(svc);
+            continue;
+        }
+        if *default_class.get_or_insert_with(|| default_class_provider(cx)) {
+            out.pass(svc);
+            continue;
+        }
+        let message = match lb_type {
+            Some(other) => format!(
+                "Service `{}` of type LoadBalancer has {LB_TYPE}: {other}, which the in-tree \
+                 cloud provider serves with a Classic Load Balancer",
+                svc.name()
+            ),
+            None => format!(
+                "Service `{}` of type LoadBalancer has no loadBalancerClass and no \
+                 {LB_TYPE} annotation: the in-tree cloud provider creates a Classic Load Balancer",
+                svc.name()
+            ),
+        };
+        out.warn(Subject::object(svc).at("spec.type", spec_type), message);
+    }
 }

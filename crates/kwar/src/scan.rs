@@ -1,0 +1,103 @@
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+
+use kwar_catalog::Severity;
+use kwar_checks::{all_checks, run_checks, CheckDef, Params};
+use kwar_inventory::Inventory;
+use kwar_report::{write_json, write_text, Review, ReviewInputs, TextOptions};
+use kwar_source::{collect_inputs, read_objects, InputOptions};
+
+use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
+
+pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    let checks = select_checks(&args.checks, &args.skip_checks)?;
+    let (texts, errors) = collect_inputs(
+        &args.paths,
+        &InputOptions {
+            kustomize: args.kustomize,
+        },
+    );
+    let set = read_objects(texts, errors);
+    let inventory = Inventory::build(set.objects);
+    let outcomes = run_checks(&inventory, &Params::default(), &checks);
+    let review = Review::new(
+        ReviewInputs {
+            inventory: &inventory,
+            errors: set.errors,
+            skipped: set.skipped,
+            inputs: set.inputs,
+            bytes: set.bytes,
+        },
+        outcomes,
+    );
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(io::stdout().lock())),
+    };
+    let written = match args.format {
+        Format::Text => write_text(
+            &review,
+            TextOptions {
+                color,
+                verbose: args.verbose,
+            },
+            &mut out,
+        ),
+        Format::Json => write_json(&review, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => {}
+        // A closed pipe (`kwar scan . | head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write the report: {e}")),
+    }
+
+    if !review.errors.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = matches!((threshold, review.worst_severity()), (Some(t), Some(w)) if w >= t);
+    Ok(ExitCode::from(u8::from(failed)))
+}
+
+fn select_checks(only: &[String], skip: &[String]) -> Result<Vec<&'static CheckDef>, String> {
+    let all = all_checks();
+    for id in only.iter().chain(skip) {
+        if !all.iter().any(|c| c.id == id) {
+            let hint = all
+                .iter()
+                .map(|c| c.id)
+                .filter(|c| c.contains(id.as_str()) || id.contains(c))
+                .collect::<Vec<_>>();
+            return Err(if hint.is_empty() {
+                format!("unknown check `{id}` (`kwar rules` lists them)")
+            } else {
+                format!("unknown check `{id}`; did you mean {}?", hint.join(", "))
+            });
+        }
+    }
+    Ok(all
+        .into_iter()
+        .filter(|c| only.is_empty() || only.iter().any(|o| o == c.id))
+        .filter(|c| !skip.iter().any(|s| s == c.id))
+        .collect())
+}

@@ -1,0 +1,89 @@
+//! Shared by the CLI integration tests: runs the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
+}
+
+/// The shared corpus, when this checkout has it (CI does; a user's clone may not).
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("KWAR_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/corpus"));
+    dir.is_dir().then_some(dir)
+}
+
+pub fn kwar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kwar"))
+        .args(args)
+        .current_dir(workspace_root())
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .output()
+        .expect("kwar runs")
+}
+
+pub fn json_report(args: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let mut all = vec!["scan", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = kwar(&all);
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "kwar panicked: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (report, out.status.code())
+}
+
+pub fn schema_validator() -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("docs/report-schema.json")).unwrap(),
+    )
+    .unwrap();
+    jsonschema::validator_for(&schema).expect("the report schema compiles")
+}
+
+pub fn assert_schema_valid(report: &serde_json::Value) {
+    let validator = schema_validator();
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .take(10)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report violates docs/report-schema.json:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// `(check, kind, name)` of every finding.
+pub fn findings(report: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["object"]["kind"].as_str().unwrap().to_string(),
+                f["object"]["name"].as_str().unwrap().to_string(),
+                f["result"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
