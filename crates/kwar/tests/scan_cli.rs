@@ -235,8 +235,8 @@ fn bad_inputs_are_reported_with_file_and_line_and_exit_2() {
             .iter()
             .any(|(f, l, m)| f == file && *l == line && m.contains(text))
     };
-    assert!(has("mixed.yaml", Some(5), "no apiVersion"), "{errors:?}");
-    assert!(has("mixed.yaml", Some(8), ""), "{errors:?}");
+    assert!(has("mixed.yaml", Some(6), "kind but no apiVersion"), "{errors:?}");
+    assert!(has("mixed.yaml", Some(9), "flow sequence"), "{errors:?}");
     assert!(has("latin1.yaml", Some(3), "UTF-8"), "{errors:?}");
     assert!(
         has("dup.yaml", Some(5), "duplicate key `data`"),

@@ -27,7 +27,8 @@ pub fn load(path: &PathBuf) -> Inventory {
             name: path.display().to_string().into(),
             text,
             origin: Origin::Named,
-        }],
+        }
+        .into()],
         Vec::new(),
     );
     assert!(

@@ -98,15 +98,12 @@ impl Inventory {
             .map(move |&id| &self.objects[id])
     }
 
-    /// Looks an object up by kind, namespace (None for cluster-scoped or unspecified) and name.
+    /// Looks an object up by kind, namespace and name. Cluster-scoped objects and objects that
+    /// name no namespace are found with `None` (or `Some("default")`).
     pub fn find(&self, kind: &str, namespace: Option<&str>, name: &str) -> Option<&Object> {
         let ns = namespace.unwrap_or(UNSPECIFIED_NAMESPACE);
         self.by_name
             .get(&(kind.to_string(), ns.to_string(), name.to_string()))
-            .or_else(|| {
-                self.by_name
-                    .get(&(kind.to_string(), String::new(), name.to_string()))
-            })
             .map(|&id| &self.objects[id])
     }
 

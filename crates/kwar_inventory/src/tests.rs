@@ -8,7 +8,8 @@ fn inventory(text: &str) -> Inventory {
             name: "t.yaml".into(),
             text: text.into(),
             origin: Origin::Named,
-        }],
+        }
+        .into()],
         Vec::new(),
     );
     assert!(set.errors.is_empty(), "{:?}", set.errors);

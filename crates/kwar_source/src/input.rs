@@ -34,14 +34,40 @@ pub struct SourceText {
     pub origin: Origin,
 }
 
+/// An input to read: a file is only opened when its turn comes in the parallel read, so the
+/// texts of a large tree are never all in memory at once.
+#[derive(Debug, Clone)]
+pub enum Input {
+    File { path: PathBuf, origin: Origin },
+    Text(SourceText),
+}
+
+impl From<SourceText> for Input {
+    fn from(text: SourceText) -> Self {
+        Input::Text(text)
+    }
+}
+
+impl Input {
+    /// Reads the input (a no-op for text already read).
+    pub fn load(self) -> Result<SourceText, InputError> {
+        match self {
+            Input::Text(text) => Ok(text),
+            Input::File { path, origin } => {
+                let name: Arc<str> = path.display().to_string().into();
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| InputError::new(name.clone(), None, describe_io(&e)))?;
+                decode(name, bytes, origin)
+            }
+        }
+    }
+}
+
 const KUSTOMIZATION_FILES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Reads every input: files, directories (recursively; hidden entries skipped; `.kwarignore`
 /// honoured) and `-` for stdin.
-pub fn collect_inputs(
-    paths: &[String],
-    options: &InputOptions,
-) -> (Vec<SourceText>, Vec<InputError>) {
+pub fn collect_inputs(paths: &[String], options: &InputOptions) -> (Vec<Input>, Vec<InputError>) {
     let mut texts = Vec::new();
     let mut errors = Vec::new();
     for arg in paths {
@@ -67,7 +93,7 @@ pub fn collect_inputs(
         match std::fs::metadata(path) {
             Err(e) => errors.push(InputError::new(arg.as_str(), None, describe_io(&e))),
             Ok(meta) if meta.is_dir() => walk_directory(path, options, &mut texts, &mut errors),
-            Ok(_) => read_file(path, Origin::Named, &mut texts, &mut errors),
+            Ok(_) => read_file(path, Origin::Named, &mut texts),
         }
     }
     (texts, errors)
@@ -76,7 +102,7 @@ pub fn collect_inputs(
 fn walk_directory(
     root: &Path,
     options: &InputOptions,
-    texts: &mut Vec<SourceText>,
+    texts: &mut Vec<Input>,
     errors: &mut Vec<InputError>,
 ) {
     let mut kustomized: Vec<PathBuf> = Vec::new();
@@ -119,51 +145,52 @@ fn walk_directory(
             .and_then(|e| e.to_str())
             .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"));
         if is_manifest_ext {
-            read_file(path, Origin::Walked, texts, errors);
+            read_file(path, Origin::Walked, texts);
         }
     }
 }
 
-fn read_file(
-    path: &Path,
-    origin: Origin,
-    texts: &mut Vec<SourceText>,
-    errors: &mut Vec<InputError>,
-) {
-    let name: Arc<str> = path.display().to_string().into();
-    match std::fs::read(path) {
-        Ok(bytes) => push_text(name, bytes, origin, texts, errors),
-        Err(e) => errors.push(InputError::new(name, None, describe_io(&e))),
-    }
+fn read_file(path: &Path, origin: Origin, texts: &mut Vec<Input>) {
+    texts.push(Input::File {
+        path: path.to_path_buf(),
+        origin,
+    });
 }
 
 fn push_text(
     name: Arc<str>,
     bytes: Vec<u8>,
     origin: Origin,
-    texts: &mut Vec<SourceText>,
+    texts: &mut Vec<Input>,
     errors: &mut Vec<InputError>,
 ) {
+    match decode(name, bytes, origin) {
+        Ok(text) => texts.push(Input::Text(text)),
+        Err(e) => errors.push(e),
+    }
+}
+
+fn decode(name: Arc<str>, bytes: Vec<u8>, origin: Origin) -> Result<SourceText, InputError> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
                 text.drain(..3);
             }
-            texts.push(SourceText { name, text, origin });
+            Ok(SourceText { name, text, origin })
         }
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-            errors.push(InputError::new(
+            Err(InputError::new(
                 name,
                 Some(line),
                 "not UTF-8 text: Kubernetes manifests must be UTF-8 encoded",
-            ));
+            ))
         }
     }
 }
 
-fn render_kustomization(dir: &Path, texts: &mut Vec<SourceText>, errors: &mut Vec<InputError>) {
+fn render_kustomization(dir: &Path, texts: &mut Vec<Input>, errors: &mut Vec<InputError>) {
     let name: Arc<str> = format!("{} (kustomize build)", dir.display()).into();
     let attempts: [(&str, &[&str]); 2] = [("kubectl", &["kustomize"]), ("kustomize", &["build"])];
     let mut missing = 0;

@@ -3,7 +3,7 @@ use std::sync::Arc;
 use kwar_yaml::{parse_document, split_documents, Chunk, Node, Pos};
 use rayon::prelude::*;
 
-use crate::input::{Origin, SourceText};
+use crate::input::{Input, Origin, SourceText};
 use crate::InputError;
 
 /// One Kubernetes object as read, before indexing.
@@ -31,17 +31,29 @@ pub struct SourceSet {
     pub bytes: usize,
 }
 
-/// Reads the objects of every input, in parallel, keeping the input order in the result.
-pub fn read_objects(texts: Vec<SourceText>, mut errors: Vec<InputError>) -> SourceSet {
-    let inputs = texts.len();
-    let bytes = texts.iter().map(|t| t.text.len()).sum();
-    let per_file: Vec<FileResult> = texts.into_par_iter().map(|t| read_text(&t)).collect();
+/// Reads the objects of every input, in parallel (one task per input: read, parse, drop the
+/// text), keeping the input order in the result.
+pub fn read_objects(inputs: Vec<Input>, mut errors: Vec<InputError>) -> SourceSet {
+    let count = inputs.len();
+    let per_input: Vec<(usize, FileResult)> = inputs
+        .into_par_iter()
+        .map(|input| match input.load() {
+            Ok(text) => (text.text.len(), read_text(&text)),
+            Err(e) => (
+                0,
+                FileResult {
+                    errors: vec![e],
+                    ..FileResult::default()
+                },
+            ),
+        })
+        .collect();
     let mut set = SourceSet {
-        inputs,
-        bytes,
+        inputs: count,
         ..SourceSet::default()
     };
-    for result in per_file {
+    for (bytes, result) in per_input {
+        set.bytes += bytes;
         set.objects.extend(result.objects);
         errors.extend(result.errors);
         if let Some(name) = result.skipped {

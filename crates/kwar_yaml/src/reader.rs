@@ -130,7 +130,12 @@ fn parse_strict(chunk: &Chunk<'_>) -> ParsedDocument {
             Ok(Some(Some(doc))) => documents.push(doc),
             Ok(Some(None)) => {}
             Ok(None) => break,
-            Err(err) => {
+            Err(mut err) => {
+                // An error found at the end of input (an unclosed bracket) is reported on the
+                // chunk's last line rather than on a line the file does not have.
+                let last_line =
+                    chunk.first_line + chunk.text.trim_end().lines().count().max(1) as u32 - 1;
+                err.line = err.line.min(last_line);
                 builder.errors.push(err);
                 break;
             }
