@@ -80,11 +80,7 @@ fn parse_go_int(s: &str) -> Option<i64> {
     }
     let magnitude = u64::from_str_radix(body, radix).ok()?;
     if negative {
-        if magnitude <= i64::MAX as u64 + 1 {
-            Some((magnitude as i128 * -1) as i64)
-        } else {
-            None
-        }
+        i64::try_from(-(magnitude as i128)).ok()
     } else {
         i64::try_from(magnitude).ok()
     }

@@ -15,8 +15,7 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut start = 0usize;
     let mut start_line = 1u32;
     let mut offset = 0usize;
-    let mut line_no = 1u32;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_separator(line) {
             chunks.push(Chunk {
                 text: &text[start..offset],
@@ -29,7 +28,6 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
             start_line = line_no;
         }
         offset += line.len();
-        line_no += 1;
     }
     chunks.push(Chunk {
         text: &text[start..],
