@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use kwar_catalog::Severity;
 use kwar_checks::{all_checks, run_checks, CheckDef, Params};
 use kwar_inventory::Inventory;
-use kwar_report::{write_json, write_text, Review, ReviewInputs, TextOptions};
+use kwar_report::{write_json, write_text, Review, ReviewInputs, ReviewOptions, TextOptions};
 use kwar_source::{collect_inputs, read_objects, InputOptions};
 
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
@@ -30,6 +30,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
             bytes: set.bytes,
         },
         outcomes,
+        &ReviewOptions::default(),
     );
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();

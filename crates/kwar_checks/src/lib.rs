@@ -22,6 +22,10 @@ pub struct CheckDef {
     pub id: &'static str,
     pub doc: &'static str,
     pub run: fn(&Context<'_>, &mut Outcomes),
+    /// The check's test fixture (`fixtures/<id>.yaml`): real manifests whose objects say, in
+    /// the `kwar.test/expect` annotation, what the check must conclude about them. `kwar
+    /// explain` takes its failing example from here, so the example is tested.
+    pub fixture: &'static str,
 }
 
 impl CheckDef {
@@ -44,6 +48,7 @@ macro_rules! declare_check {
             id: $id,
             doc: concat!($($doc, "\n"),*),
             run: $run,
+            fixture: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/", $id, ".yaml")),
         };
     };
 }

@@ -89,5 +89,6 @@ fn finding(f: &ReviewFinding) -> Value {
         "message": f.message,
         "remediation": f.remediation,
         "references": f.references,
+        "fingerprint": f.fingerprint,
     })
 }

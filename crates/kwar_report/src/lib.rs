@@ -7,6 +7,8 @@ mod score;
 mod text;
 
 pub use json::write_json;
-pub use review::{Location, ObjectRef, Review, ReviewFinding, ReviewInputs};
+pub use review::{
+    fingerprint, CheckMeta, Location, ObjectRef, Review, ReviewFinding, ReviewInputs, ReviewOptions,
+};
 pub use score::{severity_weight, CheckTally, Scores};
 pub use text::{write_text, TextOptions};

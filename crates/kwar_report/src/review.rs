@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use kwar_catalog::{Catalog, Pillar, Severity};
@@ -25,6 +26,61 @@ pub struct Location {
     pub template: Option<Arc<str>>,
 }
 
+/// What a report needs to know about a check: the catalog's entry for built-in checks, the
+/// rule's own declaration for custom rules.
+#[derive(Debug, Clone)]
+pub struct CheckMeta {
+    pub id: String,
+    pub item: String,
+    pub area: String,
+    pub severity: Severity,
+    pub pillars: Vec<Pillar>,
+    /// One line: the catalog item's agenda wording, or the custom rule's message.
+    pub title: String,
+    pub remediation: String,
+    pub references: Vec<String>,
+}
+
+impl CheckMeta {
+    /// The catalog's entry for a check id.
+    pub fn from_catalog(id: &str) -> Option<CheckMeta> {
+        let catalog = Catalog::embedded();
+        let spec = catalog.check(id)?;
+        let item = catalog.item(&spec.item)?;
+        Some(CheckMeta {
+            id: spec.id.clone(),
+            item: item.id.clone(),
+            area: item.area.clone(),
+            severity: spec.severity,
+            pillars: item.pillars.clone(),
+            title: item.agenda.clone(),
+            remediation: item.remediation.clone(),
+            references: item.references.clone(),
+        })
+    }
+}
+
+/// How the review is put together beyond the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewOptions {
+    /// Custom rules (`custom:<id>`) and their metadata.
+    pub custom_checks: Vec<CheckMeta>,
+    /// Severity per check id, replacing the catalog's (config `checks.severity`).
+    pub severity_overrides: HashMap<String, Severity>,
+}
+
+impl ReviewOptions {
+    /// The metadata a check reports with: catalog or custom entry, severity override applied.
+    pub fn meta(&self, id: &str) -> Option<CheckMeta> {
+        let mut meta = CheckMeta::from_catalog(id)
+            .or_else(|| self.custom_checks.iter().find(|c| c.id == id).cloned())?;
+        if let Some(&severity) = self.severity_overrides.get(id) {
+            meta.severity = severity;
+        }
+        Some(meta)
+    }
+}
+
 /// A finding joined with what the catalog says about its check.
 #[derive(Debug, Clone)]
 pub struct ReviewFinding {
@@ -41,6 +97,9 @@ pub struct ReviewFinding {
     pub message: String,
     pub remediation: String,
     pub references: Vec<String>,
+    /// Identifies the finding across runs: check, object identity, container and field path
+    /// (list indices dropped), not its line, so it survives edits and reformatting.
+    pub fingerprint: String,
 }
 
 /// What the review was made from, besides the check outcomes.
@@ -66,32 +125,32 @@ pub struct Review {
 }
 
 impl Review {
-    pub fn new(inputs: ReviewInputs<'_>, outcomes: Vec<Outcomes>) -> Review {
-        let catalog = Catalog::embedded();
+    pub fn new(
+        inputs: ReviewInputs<'_>,
+        outcomes: Vec<Outcomes>,
+        options: &ReviewOptions,
+    ) -> Review {
         let inv = inputs.inventory;
         let mut findings = Vec::new();
         let mut tallies = Vec::new();
         for outcome in outcomes {
-            let spec = catalog.check(outcome.check).unwrap_or_else(|| {
+            let meta = options.meta(outcome.check).unwrap_or_else(|| {
                 panic!(
-                    "check {} is registered but not in the catalog",
+                    "check {} has neither a catalog entry nor a rule declaration",
                     outcome.check
                 )
             });
-            let item = catalog
-                .item(&spec.item)
-                .expect("every catalog check belongs to an item");
             tallies.push(CheckTally::new(
-                spec.id.clone(),
-                spec.severity,
-                item.pillars.clone(),
+                meta.id.clone(),
+                meta.severity,
+                meta.pillars.clone(),
                 &outcome,
             ));
             for f in outcome.findings {
                 let object = inv.object(f.subject.object);
                 let severity = match f.verdict {
-                    Verdict::Fail => spec.severity,
-                    Verdict::Warn => spec.severity.lowered(),
+                    Verdict::Fail => meta.severity,
+                    Verdict::Warn => meta.severity.lowered(),
                     // Undecided is not a risk in itself: it is shown, never gates.
                     Verdict::Unknown | Verdict::Pass => Severity::Info,
                 };
@@ -99,19 +158,26 @@ impl Review {
                     (Some(list), Some(p)) => Some(format!("{list}.{p}")),
                     (_, p) => p,
                 };
+                let object_ref = ObjectRef {
+                    api_version: object.api_version().to_string(),
+                    kind: object.kind().to_string(),
+                    namespace: object.namespace().map(String::from),
+                    name: object.name().to_string(),
+                };
+                let fingerprint = fingerprint(
+                    f.check,
+                    &object_ref,
+                    f.subject.container.as_deref(),
+                    path.as_deref(),
+                );
                 findings.push(ReviewFinding {
                     check: f.check,
-                    item: item.id.clone(),
-                    area: item.area.clone(),
+                    item: meta.item.clone(),
+                    area: meta.area.clone(),
                     verdict: f.verdict,
                     severity,
-                    pillars: item.pillars.clone(),
-                    object: ObjectRef {
-                        api_version: object.api_version().to_string(),
-                        kind: object.kind().to_string(),
-                        namespace: object.namespace().map(String::from),
-                        name: object.name().to_string(),
-                    },
+                    pillars: meta.pillars.clone(),
+                    object: object_ref,
                     container: f.subject.container,
                     path,
                     location: Location {
@@ -121,8 +187,9 @@ impl Review {
                         template: object.template().cloned(),
                     },
                     message: f.message,
-                    remediation: item.remediation.clone(),
-                    references: item.references.clone(),
+                    remediation: meta.remediation.clone(),
+                    references: meta.references.clone(),
+                    fingerprint,
                 });
             }
         }
@@ -180,5 +247,80 @@ impl Review {
             .filter(|f| matches!(f.verdict, Verdict::Fail | Verdict::Warn))
             .map(|f| f.severity)
             .max()
+    }
+}
+
+/// A stable id for a finding. The API group is kept (apps/v1 and apps/v1beta2 are the same
+/// object), the version and the list indices in the path are not: moving a container or
+/// reformatting a file keeps the fingerprint, renaming the object or the container changes it.
+pub fn fingerprint(
+    check: &str,
+    object: &ObjectRef,
+    container: Option<&str>,
+    path: Option<&str>,
+) -> String {
+    let group = object.api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let path: String = path
+        .unwrap_or_default()
+        .split('[')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once(']').map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect();
+    let key = format!(
+        "{check}\u{1f}{group}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{path}",
+        object.kind,
+        object.namespace.as_deref().unwrap_or(""),
+        object.name,
+        container.unwrap_or("")
+    );
+    format!("{:016x}", fnv1a(key.as_bytes()))
+}
+
+/// FNV-1a, 64 bit: stable across builds and platforms (std's hasher is not).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_ignore_versions_and_list_positions() {
+        let object = |api: &str| ObjectRef {
+            api_version: api.into(),
+            kind: "Deployment".into(),
+            namespace: Some("shop".into()),
+            name: "web".into(),
+        };
+        let a = fingerprint(
+            "capabilities",
+            &object("apps/v1"),
+            Some("web"),
+            Some("spec.template.spec.containers[0].securityContext"),
+        );
+        let b = fingerprint(
+            "capabilities",
+            &object("apps/v1beta2"),
+            Some("web"),
+            Some("spec.template.spec.containers[2].securityContext"),
+        );
+        assert_eq!(a, b);
+        let c = fingerprint(
+            "capabilities",
+            &object("apps/v1"),
+            Some("sidecar"),
+            Some("spec.template.spec.containers[0].securityContext"),
+        );
+        assert_ne!(a, c);
+        assert_eq!(a.len(), 16);
     }
 }

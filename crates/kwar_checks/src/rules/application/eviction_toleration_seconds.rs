@@ -15,10 +15,11 @@ declare_check! {
     /// DefaultTolerationSeconds admission plugin gives them 300 seconds.
     ///
     /// ## Why it matters
-    /// When a node stops reporting, the node controller taints it and the pods on it are evicted
-    /// and recreated elsewhere once their toleration expires. A long or unbounded toleration
-    /// keeps the pods bound to a dead node: their replicas stay counted as existing while serving
-    /// nothing, and a StatefulSet pod is not recreated at all.
+    /// When a node stops reporting, the node controller taints it, and the pods on it are
+    /// evicted once their toleration expires; only then does their controller create
+    /// replacements on healthy nodes. A long or unbounded toleration keeps the pods bound to a
+    /// dead node: they still count as replicas while serving nothing, and capacity stays reduced
+    /// until someone intervenes.
     ///
     /// ## How to fix
     /// Leave these tolerations out (300 s is applied), or bound them, shorter for fast failover:

@@ -13,8 +13,8 @@ declare_check! {
     /// - Pass: every such variable comes from `valueFrom.secretKeyRef`, or its value is a
     ///   reference rather than the credential: an empty value, a `$(VAR)` expansion of another
     ///   variable, a file path (`/var/run/secrets/…`), a secret-store reference resolved by an
-    ///   injector (`arn:aws:secretsmanager:…`, `vault:…`, `ref+…`), a number, duration or
-    ///   boolean.
+    ///   injector (`arn:aws:secretsmanager:…`, `vault:…`, `ref+…`), a number of fewer than six
+    ///   digits, a duration or a boolean.
     /// - Warn: a credential-like variable is read from a ConfigMap (`configMapKeyRef`):
     ///   not a literal in the workload, but still a credential stored outside a Secret.
     /// - Fail: a credential-like variable has a literal `value`, or any variable's literal

@@ -22,8 +22,8 @@ declare_check! {
     ///   (`existingSecret`), and words that merely contain one (`tokenizer`, `secretary`);
     /// - values that are empty, expansions or templates (`$(VAR)`, `${VAR}`, `{{ … }}`),
     ///   file paths (`/var/run/secrets/…`, `./creds`), URLs without an embedded password,
-    ///   secret-store references (`arn:…`, `vault:…`, `ref+…`), numbers, durations and
-    ///   booleans.
+    ///   secret-store references (`arn:…`, `vault:…`, `ref+…`), numbers of fewer than six
+    ///   digits (a longer one may be a PIN-like password), durations and booleans.
     ///
     /// ## Why it matters
     /// ConfigMaps are not designed to hold secrets: they are readable by anyone with `get` on

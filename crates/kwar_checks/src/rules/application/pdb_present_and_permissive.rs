@@ -10,8 +10,7 @@ declare_check! {
     /// - It fails when the PDB allows no disruption: `maxUnavailable: 0` (or `"0%"`), or
     ///   `minAvailable` equal to or above the replica count (or `"100%"`). Percentages are
     ///   rounded up as the disruption controller does (`minAvailable: "60%"` of 2 replicas is 2,
-    ///   so nothing may be evicted). With an HPA the lowest replica count is used: that is when
-    ///   node drains usually happen.
+    ///   so nothing may be evicted). With an HPA its `minReplicas` is used: the worst case.
     /// - It also fails when more than one PDB selects the pods: the eviction API refuses to
     ///   evict a pod covered by several PDBs, so drains are blocked.
     ///
@@ -22,7 +21,7 @@ declare_check! {
     /// Node drains (cluster upgrades, Karpenter consolidation, Spot rebalancing) evict pods
     /// through the eviction API. Without a PDB a drain may evict every replica at once; with a
     /// PDB that allows nothing, the drain never completes: upgrades stall, nodes cannot be
-    /// replaced, and managed node group updates fail after their timeout or force-evict anyway.
+    /// replaced, and EKS managed node group updates fail with `PodEvictionFailure` unless forced.
     ///
     /// ## How to fix
     /// Add one PDB per workload that allows one pod to be unavailable:

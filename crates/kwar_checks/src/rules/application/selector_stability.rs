@@ -90,9 +90,9 @@ fn per_release(object: &Object, key: &str, value: &str) -> Option<String> {
         return None;
     }
     if per_release_key(key) {
-        Some(format!("`{key}: {value}` is a per-release label"))
+        Some(format!("`{key}: {value}`, a per-release label"))
     } else if RELEASE_VALUE.is_match(value) {
-        Some(format!("`{key}: {value}` has a release-specific value"))
+        Some(format!("`{key}: {value}`, a release-specific value"))
     } else {
         None
     }
@@ -150,7 +150,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                         continue;
                     };
                     if let Some(why) = per_release(object, key, &value) {
-                        let why = format!("{why} of the pod template, which the missing spec.selector defaults to");
+                        let why = format!("{why} (from the pod template labels, which the missing spec.selector defaults to)");
                         finding =
                             Some((format!("spec.template.metadata.labels.{key}"), Some(v), why));
                         break;

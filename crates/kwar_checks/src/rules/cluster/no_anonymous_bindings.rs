@@ -6,9 +6,10 @@ declare_check! {
     /// `Group` is `system:anonymous` (requests without credentials, when anonymous auth is
     /// on) or `system:unauthenticated` (the group every such request belongs to), and passes
     /// otherwise. Two bindings Kubernetes itself creates are exempt and not evaluated: the
-    /// ClusterRoleBinding `system:public-info-viewer` (lets anyone read `/version`, `/healthz`,
-    /// `/livez`, `/readyz`) and kubeadm's RoleBinding `kube-public/kubeadm:bootstrap-signer-clusterinfo`
-    /// (lets joining nodes read the `cluster-info` ConfigMap).
+    /// ClusterRoleBinding `system:public-info-viewer` (lets anyone read `/version`,
+    /// `/healthz`, `/livez`, `/readyz`) and kubeadm's RoleBinding
+    /// `kube-public/kubeadm:bootstrap-signer-clusterinfo` (lets joining nodes read the
+    /// `cluster-info` ConfigMap).
     ///
     /// ## Why it matters
     /// Whatever is bound to these subjects is granted to anyone who can reach the API server

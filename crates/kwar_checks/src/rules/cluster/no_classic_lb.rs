@@ -137,3 +137,42 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         out.warn(Subject::object(svc).at("spec.type", spec_type), message);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{load, run_one};
+    use crate::Verdict;
+
+    const SERVICE: &str = "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n\
+                           spec: {type: LoadBalancer, ports: [{port: 80}]}\n---\n";
+
+    fn verdict(controller_args: &str, tag: &str) -> Verdict {
+        let dir = std::env::temp_dir().join(format!("kwar-ncl-{}-{tag}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("input.yaml");
+        std::fs::write(
+            &path,
+            format!(
+                "{SERVICE}apiVersion: apps/v1\nkind: Deployment\n\
+                 metadata: {{name: aws-load-balancer-controller, namespace: kube-system}}\n\
+                 spec: {{template: {{spec: {{containers: [{{name: c, image: \
+                 public.ecr.aws/eks/aws-load-balancer-controller:{tag}, args: [{controller_args}]}}]}}}}}}\n"
+            ),
+        )
+        .unwrap();
+        let out = run_one(&super::CHECK, &load(&path));
+        let _ = std::fs::remove_dir_all(&dir);
+        out.verdicts[0].1
+    }
+
+    /// The controller's Service webhook (v2.5+) gives the Service a loadBalancerClass.
+    #[test]
+    fn controller_webhook_defaults_the_class() {
+        assert_eq!(verdict("--cluster-name=shop", "v2.8.1"), Verdict::Pass);
+        assert_eq!(
+            verdict("--enable-service-mutator-webhook=false", "v2.8.2"),
+            Verdict::Warn
+        );
+        assert_eq!(verdict("--cluster-name=shop", "v2.4.7"), Verdict::Warn);
+    }
+}

@@ -91,14 +91,18 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
             out.pass(secret);
             continue;
         };
-        let keys: Vec<&str> = plaintext.iter().filter_map(|(_, k)| k.as_str()).collect();
+        let keys: Vec<String> = plaintext
+            .iter()
+            .filter_map(|(_, k)| k.as_str())
+            .map(|k| format!("`{k}`"))
+            .collect();
         out.fail(
             Subject::object(secret).at(
                 key_path(field, first.as_str().unwrap_or_default()),
                 Some(first),
             ),
             format!(
-                "Secret `{}` ({kind}) is committed with plaintext values for {} ({}); base64 is \
+                "Secret `{}` ({kind}) is committed with plaintext values for {} {}; base64 is \
                  not encryption",
                 secret.name(),
                 if keys.len() == 1 { "key" } else { "keys" },

@@ -4,10 +4,10 @@ declare_check! {
     /// ## What it checks
     /// Every RBAC ClusterRole and Role that is not one of the platform's own: it warns when a
     /// rule lists `*` in `verbs` or in `resources`, and passes otherwise. Roles managed by
-    /// Kubernetes or EKS are not evaluated: names starting with `system:` or `eks:`, and
-    /// the ClusterRoles `cluster-admin`, `admin`, `edit`, `view` (the default user-facing
-    /// roles) and names starting with `aws-node` (the VPC CNI). Wildcards in `apiGroups` alone, or narrower patterns such as
-    /// `pods/*`, are not reported.
+    /// Kubernetes or EKS are not evaluated: names starting with `system:`, `eks:` or
+    /// `aws-node` (the VPC CNI), and the ClusterRoles `cluster-admin`, `admin`, `edit` and
+    /// `view` (the default user-facing roles). Wildcards in `apiGroups` alone, or narrower
+    /// patterns such as `pods/*`, are not reported.
     ///
     /// ## Why it matters
     /// A wildcard grants every verb or resource that exists — including ones added later by

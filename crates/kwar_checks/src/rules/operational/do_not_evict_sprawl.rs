@@ -9,12 +9,12 @@ declare_check! {
     ///
     /// This is a population check over the workloads outside the system namespaces (owned
     /// Pods, ReplicaSets and Jobs excluded), each weighted by its pod count: `spec.replicas`
-    /// (default 1, or the HPA's `minReplicas`) for kinds that have it, 1 for the others. When more than 5 % of those pods
-    /// carry an opt-out, it warns on every workload that has the annotation; otherwise every
-    /// workload passes. A handful of justified opt-outs (a long batch Job, a singleton
-    /// database) in a large estate therefore pass, while the same annotation stamped on most
-    /// Deployments does not. In a very small input a single annotated workload can exceed the
-    /// 5 % share.
+    /// (default 1, or the HPA's `minReplicas`) for kinds that have it, 1 for the others. When
+    /// more than 5 % of those pods carry an opt-out, it warns on every workload that has the
+    /// annotation; otherwise every workload passes. A handful of justified opt-outs (a long
+    /// batch Job, a singleton database) in a large estate therefore pass, while the same
+    /// annotation stamped on most Deployments does not. In a very small input a single
+    /// annotated workload can exceed the 5 % share.
     ///
     /// ## Why it matters
     /// A node that runs an opted-out pod cannot be scaled down, consolidated or replaced:
@@ -101,5 +101,52 @@ fn template_metadata_path(object: &Object) -> &'static str {
         "Pod" => "metadata",
         "CronJob" => "spec.jobTemplate.spec.template.metadata",
         _ => "spec.template.metadata",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{load, run_one};
+    use crate::Verdict;
+
+    /// A single justified opt-out among many pods is below the 5 % share: everything passes.
+    #[test]
+    fn a_rare_opt_out_passes() {
+        let yaml = r#"
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: ledger, namespace: pay}
+spec:
+  replicas: 1
+  serviceName: ledger
+  selector: {matchLabels: {app: ledger}}
+  template:
+    metadata:
+      labels: {app: ledger}
+      annotations: {karpenter.sh/do-not-disrupt: "true"}
+    spec:
+      containers: [{name: ledger, image: ledger:1.0.0}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: pay}
+spec:
+  replicas: 20
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: web:1.0.0}]
+"#;
+        let path = std::env::temp_dir().join(format!(
+            "kwar-do-not-evict-sprawl-{}.yaml",
+            std::process::id()
+        ));
+        std::fs::write(&path, yaml).unwrap();
+        let inv = load(&path);
+        let _ = std::fs::remove_file(&path);
+        let out = run_one(&super::CHECK, &inv);
+        assert_eq!(out.count(Verdict::Pass), 2);
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
     }
 }

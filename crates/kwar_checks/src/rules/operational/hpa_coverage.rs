@@ -1,3 +1,4 @@
+use crate::image::ImageRef;
 use crate::prelude::*;
 
 declare_check! {
@@ -9,9 +10,12 @@ declare_check! {
     /// Whether a workload has *variable load* cannot be read from a manifest, so the check only
     /// judges workloads that are likely to: those that run 2 or more replicas or that serve
     /// traffic (a Service selects their pods). A single-replica worker that no Service selects
-    /// is not judged (unless it is autoscaled, which passes). Deployments that mount a
-    /// PersistentVolumeClaim are stateful and cannot scale out freely, and Deployments scaled
-    /// to `replicas: 0` are parked: neither is judged.
+    /// is not judged (unless it is autoscaled, which passes), and a Service that only exposes
+    /// metrics ports (names containing `metrics`, or a Service named `*-metrics`) is a scrape
+    /// target, not traffic. Deployments that mount a PersistentVolumeClaim or run a datastore
+    /// image (redis, memcached, mysql, postgres, mongo, kafka, …) hold state and do not scale
+    /// out by adding replicas, and Deployments scaled to `replicas: 0` are parked: none of
+    /// them is judged.
     ///
     /// ## Why it matters
     /// A fixed replica count is either too small for the peak (latency, errors, cascading
@@ -48,7 +52,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         if !matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::Rollout) {
             continue;
         }
-        if mounts_pvc(w, object) {
+        if mounts_pvc(w, object) || runs_datastore(w, object) {
             continue;
         }
         if cx.inv.autoscalers_of(w).next().is_some() {
@@ -59,13 +63,12 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         if replicas == 0 {
             continue;
         }
-        let serves = cx.inv.services_of(w).next().is_some();
-        if replicas < 2 && !serves {
+        let serving = cx.inv.services_of(w).find(|s| !metrics_only(s));
+        if replicas < 2 && serving.is_none() {
             continue;
         }
-        let why = if serves {
-            let svc = cx.inv.services_of(w).next().map(Object::name).unwrap_or("");
-            format!("serves traffic through Service `{svc}`")
+        let why = if let Some(svc) = serving {
+            format!("serves traffic through Service `{}`", svc.name())
         } else {
             format!("runs {replicas} replicas")
         };
@@ -78,6 +81,56 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
             ),
         );
     }
+}
+
+/// Datastores packaged as Deployments (a cache, a local database) hold state in the pod and do
+/// not scale out by adding replicas.
+const DATASTORES: [&str; 20] = [
+    "redis",
+    "valkey",
+    "keydb",
+    "memcached",
+    "mysql",
+    "mariadb",
+    "postgres",
+    "postgresql",
+    "mongo",
+    "mongodb",
+    "dynamodb-local",
+    "cassandra",
+    "elasticsearch",
+    "opensearch",
+    "zookeeper",
+    "kafka",
+    "rabbitmq",
+    "etcd",
+    "clickhouse",
+    "influxdb",
+];
+
+fn runs_datastore(w: &Workload, object: &Object) -> bool {
+    w.app_containers(object).iter().any(|c| {
+        c.image().is_some_and(|image| {
+            let repo = ImageRef::parse(image).repository;
+            let last = repo.rsplit('/').next().unwrap_or(repo);
+            DATASTORES.contains(&last)
+        })
+    })
+}
+
+/// A Service that only exposes metrics endpoints (a scrape target, not traffic).
+fn metrics_only(svc: &Object) -> bool {
+    let ports = svc
+        .root()
+        .at(&["spec", "ports"])
+        .map(Node::items)
+        .unwrap_or_default();
+    let metric_port = |p: &Node| {
+        p.get("name")
+            .and_then(Node::as_str)
+            .is_some_and(|n| n.contains("metrics") || n == "telemetry")
+    };
+    svc.name().ends_with("-metrics") || (!ports.is_empty() && ports.iter().all(metric_port))
 }
 
 /// Whether the pod template mounts a PersistentVolumeClaim (the workload is stateful).

@@ -53,8 +53,9 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
             out.warn(
                 Subject::object(hpa).at("spec.minReplicas", min_node.or(spec)),
                 format!(
-                    "HPA `{}`: {how}, so the workload runs a single pod or none when load is low",
-                    hpa.name()
+                    "HPA `{}`: {how}, so the workload drops to {} when load is low",
+                    hpa.name(),
+                    if min < 1 { "zero pods" } else { "a single pod" }
                 ),
             );
         } else if let Some(max) = max.filter(|&max| max <= min) {

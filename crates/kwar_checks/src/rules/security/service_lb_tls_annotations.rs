@@ -111,7 +111,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         let clear: Vec<&Node> = ports
             .iter()
             .zip(&tls)
-            .filter(|(p, &t)| !t && !(any_tls && is_redirect_port(p)))
+            .filter(|(p, &t)| !(t || any_tls && is_redirect_port(p)))
             .map(|(p, _)| *p)
             .collect();
         match clear.first() {
