@@ -90,5 +90,10 @@ fn finding(f: &ReviewFinding) -> Value {
         "remediation": f.remediation,
         "references": f.references,
         "fingerprint": f.fingerprint,
+        "suppressed": f.suppression.as_ref().map(|s| json!({
+            "kind": s.kind.id(),
+            "reason": s.reason,
+            "expires": s.expires,
+        })),
     })
 }

@@ -8,7 +8,8 @@ mod text;
 
 pub use json::write_json;
 pub use review::{
-    fingerprint, CheckMeta, Location, ObjectRef, Review, ReviewFinding, ReviewInputs, ReviewOptions,
+    fingerprint, CheckMeta, Location, ObjectRef, Review, ReviewFinding, ReviewInputs,
+    ReviewOptions, Suppression, SuppressionKind,
 };
 pub use score::{severity_weight, CheckTally, Scores};
 pub use text::{write_text, TextOptions};

@@ -100,6 +100,35 @@ pub struct ReviewFinding {
     /// Identifies the finding across runs: check, object identity, container and field path
     /// (list indices dropped), not its line, so it survives edits and reformatting.
     pub fingerprint: String,
+    /// Set when an exemption covers the finding: it stays in the report (JSON, SARIF,
+    /// `--show-suppressed`) but no longer counts for scores' findings or the exit code.
+    pub suppression: Option<Suppression>,
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    pub reason: String,
+    /// `YYYY-MM-DD`, for config exemptions that expire.
+    pub expires: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// The object's `kwar.io/ignore` annotation.
+    Inline,
+    /// An exemption of the config file.
+    Config,
+}
+
+impl SuppressionKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Config => "config",
+        }
+    }
 }
 
 /// What the review was made from, besides the check outcomes.
@@ -190,6 +219,7 @@ impl Review {
                     remediation: meta.remediation.clone(),
                     references: meta.references.clone(),
                     fingerprint,
+                    suppression: None,
                 });
             }
         }
@@ -244,6 +274,7 @@ impl Review {
     pub fn worst_severity(&self) -> Option<Severity> {
         self.findings
             .iter()
+            .filter(|f| f.suppression.is_none())
             .filter(|f| matches!(f.verdict, Verdict::Fail | Verdict::Warn))
             .map(|f| f.severity)
             .max()
