@@ -29,6 +29,7 @@ pub mod readiness_probe_defined;
 pub mod recommended_labels;
 pub mod requests_set;
 pub mod seccomp_runtime_default;
+pub mod sa_token_automount;
 pub mod selector_stability;
 pub mod shell_pid1;
 pub mod spread_across_zones;
@@ -76,4 +77,5 @@ pub(crate) const CHECKS: &[&CheckDef] = &[
     &read_only_root_fs::CHECK,
     &no_psp_objects::CHECK,
     &seccomp_runtime_default::CHECK,
+    &sa_token_automount::CHECK,
 ];

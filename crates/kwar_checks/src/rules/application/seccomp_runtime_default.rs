@@ -3,20 +3,19 @@ use crate::prelude::*;
 declare_check! {
     /// ## What it checks
     /// Every container, init container and native sidecar of a workload outside the system
-    /// namespaces runs under a seccomp profile. The profile is read as it takes effect, most
-    /// specific first:
+    /// namespaces runs under a seccomp profile. The profile is read as it takes effect: the
+    /// container's `securityContext.seccompProfile.type`, else the pod's (inherited by every
+    /// container).
     ///
-    /// 1. the container's `securityContext.seccompProfile.type`;
-    /// 2. the legacy annotation `container.seccomp.security.alpha.kubernetes.io/<container>` on
-    ///    the pod (template) metadata;
-    /// 3. the pod's `securityContext.seccompProfile.type` (inherited by every container);
-    /// 4. the legacy pod annotation `seccomp.security.alpha.kubernetes.io/pod`.
-    ///
-    /// - Pass: `RuntimeDefault` or `Localhost` (annotations: `runtime/default`,
-    ///   `docker/default`, `localhost/<profile>`).
-    /// - Fail: `Unconfined` (annotation `unconfined`).
-    /// - Warn: nothing set. The kubelet then runs the container `Unconfined` unless the
-    ///   cluster enables `--seccomp-default`, which the manifests cannot show.
+    /// - Pass: `RuntimeDefault` or `Localhost`.
+    /// - Fail: `Unconfined` — in a field, or in the legacy annotations
+    ///   (`seccomp.security.alpha.kubernetes.io/pod`,
+    ///   `container.seccomp.security.alpha.kubernetes.io/<container>`) when no field is set.
+    /// - Warn: nothing set (the kubelet then runs the container `Unconfined` unless the cluster
+    ///   enables `--seccomp-default`, which the manifests cannot show), or a profile given only
+    ///   by the legacy annotations: they were deprecated in Kubernetes 1.19 and the kubelet no
+    ///   longer honours them (1.25+), so on every supported EKS version such a pod runs
+    ///   unconfined. Checkov still counts the annotation as a pass; kwar deliberately does not.
     ///
     /// Windows pods (`spec.os.name: windows`) are out of scope: seccomp is Linux-only.
     ///
@@ -99,28 +98,42 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 .at(&["securityContext", "seccompProfile"])
                 .filter(|n| !n.is_null())
                 .map(|n| (n, format!("{}.securityContext.seccompProfile", w.pod_path)));
-            let candidates = [
-                container_field.map(|(n, p)| (field_profile(n), n, p)),
-                annotation(&format!("{CONTAINER_ANNOTATION}{}", c.name))
-                    .map(|(n, p)| (annotation_profile(n.as_str().unwrap_or("")), n, p)),
-                pod_field.map(|(n, p)| (field_profile(n), n, p)),
-                annotation(POD_ANNOTATION)
-                    .map(|(n, p)| (annotation_profile(n.as_str().unwrap_or("")), n, p)),
-            ];
-            let effective = candidates
-                .into_iter()
-                .flatten()
-                .find(|(p, _, _)| !matches!(p, Profile::Other));
-            match effective {
-                Some((Profile::Confined, _, _)) => out.pass(object),
-                Some((_, node, path)) => out.fail(
+            let field = container_field
+                .map(|(n, p)| (field_profile(n), n, p))
+                .filter(|(p, _, _)| !matches!(p, Profile::Other))
+                .or_else(|| {
+                    pod_field
+                        .map(|(n, p)| (field_profile(n), n, p))
+                        .filter(|(p, _, _)| !matches!(p, Profile::Other))
+                });
+            let legacy = [
+                annotation(&format!("{CONTAINER_ANNOTATION}{}", c.name)),
+                annotation(POD_ANNOTATION),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|(n, p)| (annotation_profile(n.as_str().unwrap_or("")), n, p))
+            .find(|(p, _, _)| !matches!(p, Profile::Other));
+            match (field, legacy) {
+                (Some((Profile::Confined, _, _)), _) => out.pass(object),
+                (Some((_, node, path)), _) | (None, Some((Profile::Unconfined, node, path))) => out
+                    .fail(
+                        Subject::container(object, &c).at(path.clone(), Some(node)),
+                        format!(
+                            "container `{}` runs without seccomp ({path}: Unconfined)",
+                            c.name
+                        ),
+                    ),
+                (None, Some((_, node, path))) => out.warn(
                     Subject::container(object, &c).at(path.clone(), Some(node)),
                     format!(
-                        "container `{}` runs without seccomp ({path}: Unconfined)",
+                        "container `{}` asks for seccomp only through the legacy annotation \
+                         {path}, which the kubelet ignores since Kubernetes 1.25: set \
+                         securityContext.seccompProfile.type: RuntimeDefault",
                         c.name
                     ),
                 ),
-                None => out.warn(
+                (None, None) => out.warn(
                     Subject::container(object, &c)
                         .field("securityContext", c.get("securityContext")),
                     format!(
