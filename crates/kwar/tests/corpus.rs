@@ -21,6 +21,20 @@ const DUPLICATE_KEY_FILES: &[&str] = &[
     "kubernetes-examples/_archived/volumes/scaleio/sc-pvc.yaml",
 ];
 
+/// Peer fixtures that write a built-in kind with the wrong apiVersion (`apiVersion: v1` on a
+/// Deployment): the API server rejects them, so kwar reports them instead of reviewing them.
+const WRONG_API_GROUP_FILES: &[&str] = &[
+    "checkov/tests/kubernetes/checks/example_DockerSocketVolume/CronJob-pass.yaml",
+    "polaris/test/checks/deploymentMissingReplicas/failure.yaml",
+    "polaris/test/checks/deploymentMissingReplicas/mutated.yaml",
+    "polaris/test/checks/deploymentMissingReplicas/success.yaml",
+    "polaris/test/checks/oneController/failure.yaml",
+    "polaris/test/checks/oneController/success.yaml",
+    "polaris/test/checks/runAsRootAllowed/failure.yaml",
+    "polaris/test/checks/runAsRootAllowed/mutated.yaml",
+    "polaris/test/checks/runAsRootAllowed/success.yaml",
+];
+
 /// The files each corpus SOURCE.md lists under "Files that do not parse as YAML/JSON".
 fn declared_unparseable(corpus: &std::path::Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -72,6 +86,7 @@ fn the_whole_corpus_reads_without_panics_and_only_expected_errors() {
         .collect();
     let mut allowed = declared_unparseable(&corpus);
     allowed.extend(DUPLICATE_KEY_FILES.iter().map(|s| s.to_string()));
+    allowed.extend(WRONG_API_GROUP_FILES.iter().map(|s| s.to_string()));
     let unexpected: Vec<_> = errored.difference(&allowed).collect();
     assert!(
         unexpected.is_empty(),
@@ -85,7 +100,8 @@ fn the_whole_corpus_reads_without_panics_and_only_expected_errors() {
         "files the corpus says do not parse were not reported: {unreported:?}"
     );
     // PyYAML's safe_load_all over the same files finds 3069 objects with apiVersion and kind
-    // (List items counted singly); kwar must not find fewer.
+    // (List items counted singly); kwar finds them all but the nine built-in kinds written
+    // with the wrong apiVersion, which it reports instead.
     let objects = report["summary"]["objects"].as_u64().unwrap();
-    assert!(objects >= 3069, "{objects} objects");
+    assert!(objects >= 3069 - WRONG_API_GROUP_FILES.len() as u64, "{objects} objects");
 }

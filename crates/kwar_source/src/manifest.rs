@@ -177,7 +177,18 @@ fn classify(
         .map(str::to_owned);
     let kind = doc.get("kind").and_then(Node::as_str).map(str::to_owned);
     match (api_version, kind) {
-        (Some(_), Some(kind)) => {
+        (Some(api_version), Some(kind)) => {
+            if let Some(served) = misplaced_builtin(&api_version, &kind) {
+                result.errors.push(InputError::new(
+                    file.clone(),
+                    Some(doc.pos.line),
+                    format!(
+                        "{kind} in apiVersion `{api_version}`: Kubernetes serves {kind} only in {served}, \
+                         so the API server would reject it; the object is not reviewed"
+                    ),
+                ));
+                return;
+            }
             if kind.ends_with("List")
                 && doc
                     .get("items")
@@ -204,6 +215,27 @@ fn classify(
             plain.push((doc.pos.line, what));
         }
     }
+}
+
+/// Built-in kinds written with a built-in API group that does not serve them (`apiVersion:
+/// v1` on a Deployment). Custom resources that reuse a built-in kind name in their own group
+/// are left alone.
+fn misplaced_builtin(api_version: &str, kind: &str) -> Option<&'static str> {
+    const BUILTIN_GROUPS: [&str; 5] = ["", "apps", "batch", "extensions", "policy"];
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    if !BUILTIN_GROUPS.contains(&group) {
+        return None;
+    }
+    let (served, groups): (&str, &[&str]) = match kind {
+        "Deployment" | "DaemonSet" | "ReplicaSet" => ("apps/v1", &["apps", "extensions"]),
+        "StatefulSet" | "ControllerRevision" => ("apps/v1", &["apps"]),
+        "Job" | "CronJob" => ("batch/v1", &["batch"]),
+        "Pod" | "Service" | "ConfigMap" | "Secret" | "ServiceAccount" | "Namespace" => {
+            ("v1", &[""])
+        }
+        _ => return None,
+    };
+    (!groups.contains(&group)).then_some(served)
 }
 
 fn unpack_list(
@@ -307,6 +339,20 @@ mod tests {
         assert_eq!(r.errors.len(), 3, "{:?}", r.errors);
         assert!(lines.contains(&Some(5)));
         assert!(lines.contains(&Some(7)));
+    }
+
+    #[test]
+    fn builtin_kinds_in_the_wrong_api_group_are_reported() {
+        let text = "apiVersion: v1\nkind: Deployment\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Deployment\nmetadata: {name: crd}\n---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\n";
+        let r = read(text, Origin::Named);
+        assert_eq!(r.objects.len(), 2);
+        assert_eq!(r.errors.len(), 1);
+        assert!(
+            r.errors[0].message.contains("only in apps/v1"),
+            "{:?}",
+            r.errors
+        );
+        assert_eq!(r.errors[0].line, Some(1));
     }
 
     #[test]
