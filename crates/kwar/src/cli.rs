@@ -21,13 +21,47 @@ pub enum Command {
     /// Exit codes: 0 when nothing is at or above --fail-on, 1 when findings are, 2 when an
     /// input could not be read or parsed (the report is still written) or the usage is wrong.
     #[command(
-        after_help = "Examples:\n  kwar scan examples/shop\n  helm template my-chart | kwar scan -\n  kubectl get deploy,svc,pdb,hpa -A -o yaml | kwar scan - --format json\n  kwar scan overlays/prod --kustomize --fail-on medium"
+        after_help = "Examples:\n  kwar scan examples/shop\n  helm template my-chart | kwar scan -\n  kubectl get deploy,svc,pdb,hpa -A -o yaml | kwar scan - --format json\n  kwar scan overlays/prod --kustomize --fail-on medium\n  kwar scan deploy/ --format sarif -o kwar.sarif\n  kwar scan deploy/ --format junit -o kwar-junit.xml"
     )]
     Scan(ScanArgs),
     /// Print what a check looks at, why it matters and how to fix it.
     Explain(ExplainArgs),
     /// List every check with its item, severity and pillars.
     Rules(RulesArgs),
+    /// Baselines: accept today's findings so that a pipeline fails only on new ones.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// The config file, kwar.yaml (docs/configuration.md).
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Scan and write the fingerprints of every finding (suppressed ones aside) to a baseline
+    /// for `kwar scan --baseline FILE`. Exits 0, or 2 when an input could not be read.
+    #[command(after_help = "Example:\n  kwar baseline create deploy/ -o kwar-baseline.json")]
+    Create(BaselineCreateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineCreateArgs {
+    /// The scan to take the baseline from (`-o FILE` is where the baseline goes).
+    #[command(flatten)]
+    pub scan: ScanArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented default kwar.yaml, every key explained, to the current directory.
+    Init(ConfigInitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigInitArgs {
+    /// Overwrite an existing kwar.yaml.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +103,33 @@ pub struct ScanArgs {
     /// When to colour text output (auto: on a terminal, unless NO_COLOR is set).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+
+    /// Also run the custom CEL rules of FILE, a YAML rule pack with a top-level `rules:`
+    /// list (see docs/custom-rules.md). Repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+
+    /// The config file (default: kwar.yaml or .kwar.yaml in the working directory or the
+    /// nearest directory above it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore `kwar.io/ignore` annotations: only the config file's exemptions suppress.
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
+
+    /// List suppressed findings in text output too, each with its reason.
+    #[arg(long)]
+    pub show_suppressed: bool,
+
+    /// Report and fail only on findings whose fingerprint is not in FILE (from `kwar baseline
+    /// create`, or a previous `--format json` report).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Write a baseline instead of a report (`kwar baseline create`).
+    #[arg(skip)]
+    pub write_baseline: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,6 +138,12 @@ pub enum Format {
     Text,
     /// The stable JSON contract (schemaVersion 1).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one rule per check,
+    /// fingerprinted results, suppressions kept (docs/output-formats.md).
+    Sarif,
+    /// JUnit XML for CI test reports (GitLab, Jenkins): a test suite per check, a failing
+    /// test case per finding.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,7 +172,27 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct RulesArgs {
-    /// Output as JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
+    /// Only the checks of items in this pillar (security, reliability, performance, cost,
+    /// operational-excellence).
+    #[arg(long, value_name = "PILLAR")]
+    pub pillar: Option<String>,
+
+    /// Only the checks of this agenda area (application, cluster, operational, security,
+    /// reliability, cost).
+    #[arg(long, value_name = "AREA")]
+    pub area: Option<String>,
+
+    /// Output format: a table, a JSON array, or the Markdown reference (docs/checks.md).
+    #[arg(long, short = 'f', value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per check: id, severity, area, pillars, item.
+    Table,
+    /// An array of {check, item, agenda, area, severity, pillars}.
+    Json,
+    /// Every check's full documentation with its failing example, grouped by area.
+    Markdown,
 }

@@ -2,7 +2,9 @@
 //! (sources → inventory → checks → review → report). No review logic lives here.
 
 mod cli;
+mod custom_rules;
 mod explain;
+mod policy;
 mod scan;
 
 use std::process::ExitCode;
@@ -15,6 +17,8 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Explain(args) => explain::explain(args),
         cli::Command::Rules(args) => explain::rules(args),
+        cli::Command::Baseline(cli::BaselineCommand::Create(args)) => policy::baseline_create(args),
+        cli::Command::Config(cli::ConfigCommand::Init(args)) => policy::config_init(args),
     };
     match result {
         Ok(code) => code,

@@ -3,15 +3,32 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use kwar_catalog::Severity;
-use kwar_checks::{all_checks, run_checks, CheckDef, Params};
+use kwar_checks::{all_checks, run_checks, CheckDef};
 use kwar_inventory::Inventory;
-use kwar_report::{write_json, write_text, Review, ReviewInputs, ReviewOptions, TextOptions};
+use kwar_report::{
+    write_json, write_junit, write_sarif, write_text, Review, ReviewInputs, ReviewOptions,
+    TextOptions,
+};
 use kwar_source::{collect_inputs, read_objects, InputOptions};
 
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
-    let checks = select_checks(&args.checks, &args.skip_checks)?;
+    // The config (and its custom rules) is read before any input: a mistake stops the run.
+    let mut policy = crate::policy::ReviewPolicy::new(
+        crate::policy::load_config(args.config.as_deref())?,
+        &args,
+    )?;
+    let checks: Vec<_> = select_checks(&args.checks, &args.skip_checks)?
+        .into_iter()
+        // `--check` names exactly what runs; otherwise the config's enable/disable apply.
+        .filter(|c| !args.checks.is_empty() || policy.config().runs_check(c.id))
+        .collect();
+    // Custom rules are compiled before any input is read: a broken rule stops the run.
+    let mut custom_rules = policy.take_custom_rules();
+    for pack in &args.rule_packs {
+        custom_rules.extend(crate::custom_rules::load_pack(pack)?);
+    }
     let (texts, errors) = collect_inputs(
         &args.paths,
         &InputOptions {
@@ -20,8 +37,13 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
     );
     let set = read_objects(texts, errors);
     let inventory = Inventory::build(set.objects);
-    let outcomes = run_checks(&inventory, &Params::default(), &checks);
-    let review = Review::new(
+    let mut outcomes = run_checks(&inventory, &policy.config().params(), &checks);
+    outcomes.extend(kwar_cel::run_rules(&custom_rules, &inventory));
+    let options = ReviewOptions {
+        custom_checks: custom_rules.iter().map(kwar_cel::check_meta).collect(),
+        severity_overrides: policy.config().severity_overrides(),
+    };
+    let mut review = Review::new(
         ReviewInputs {
             inventory: &inventory,
             errors: set.errors,
@@ -30,8 +52,9 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
             bytes: set.bytes,
         },
         outcomes,
-        &ReviewOptions::default(),
+        &options,
     );
+    policy.apply(&mut review, &inventory);
 
     let to_terminal = args.output.is_none() && io::stdout().is_terminal();
     let color = match args.color {
@@ -48,15 +71,19 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
     let written = match args.format {
+        _ if args.write_baseline => kwar_report::Baseline::from_review(&review).write(&mut out),
         Format::Text => write_text(
             &review,
             TextOptions {
                 color,
                 verbose: args.verbose,
+                show_suppressed: args.show_suppressed,
             },
             &mut out,
         ),
         Format::Json => write_json(&review, &mut out),
+        Format::Sarif => write_sarif(&review, &mut out),
+        Format::Junit => write_junit(&review, &mut out),
     };
     match written.and_then(|()| out.flush()) {
         Ok(()) => {}

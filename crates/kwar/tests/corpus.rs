@@ -103,5 +103,8 @@ fn the_whole_corpus_reads_without_panics_and_only_expected_errors() {
     // (List items counted singly); kwar finds them all but the nine built-in kinds written
     // with the wrong apiVersion, which it reports instead.
     let objects = report["summary"]["objects"].as_u64().unwrap();
-    assert!(objects >= 3069 - WRONG_API_GROUP_FILES.len() as u64, "{objects} objects");
+    assert!(
+        objects >= 3069 - WRONG_API_GROUP_FILES.len() as u64,
+        "{objects} objects"
+    );
 }

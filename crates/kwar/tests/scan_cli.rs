@@ -235,7 +235,10 @@ fn bad_inputs_are_reported_with_file_and_line_and_exit_2() {
             .iter()
             .any(|(f, l, m)| f == file && *l == line && m.contains(text))
     };
-    assert!(has("mixed.yaml", Some(6), "kind but no apiVersion"), "{errors:?}");
+    assert!(
+        has("mixed.yaml", Some(6), "kind but no apiVersion"),
+        "{errors:?}"
+    );
     assert!(has("mixed.yaml", Some(9), "flow sequence"), "{errors:?}");
     assert!(has("latin1.yaml", Some(3), "UTF-8"), "{errors:?}");
     assert!(
@@ -278,6 +281,12 @@ fn kwarignore_and_hidden_directories_are_honoured() {
         std::fs::write(p, pod.replace("NAME", name)).unwrap();
     }
     std::fs::write(dir.path().join(".kwarignore"), "ignored/\n").unwrap();
+    // In a git repository, .gitignore'd paths (build output) are not reviewed either.
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "build/\n").unwrap();
+    let built = dir.path().join("build/pod.yaml");
+    std::fs::create_dir_all(built.parent().unwrap()).unwrap();
+    std::fs::write(built, pod.replace("NAME", "built")).unwrap();
     let (report, _) = json_report(&[dir.path().to_str().unwrap(), "--fail-on", "never"]);
     let names: Vec<_> = findings(&report)
         .into_iter()
@@ -390,7 +399,7 @@ fn kustomize_without_a_tool_is_a_clear_error() {
 
 #[test]
 fn explain_prints_the_documentation_of_every_check() {
-    let rules = kwar(&["rules", "--json"]);
+    let rules = kwar(&["rules", "--format", "json"]);
     let list: serde_json::Value = serde_json::from_slice(&rules.stdout).unwrap();
     let ids: Vec<&str> = list
         .as_array()
@@ -407,6 +416,10 @@ fn explain_prints_the_documentation_of_every_check() {
             text.contains("## What it checks") && text.contains("## How to fix"),
             "{id}"
         );
+        let example = text
+            .find("## Failing example\n```yaml\n")
+            .unwrap_or_else(|| panic!("{id}: no failing example"));
+        assert!(example < text.find("## How to fix").unwrap(), "{id}");
         assert!(
             !text.contains("TODO"),
             "{id}: documentation still has a TODO"

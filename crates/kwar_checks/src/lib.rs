@@ -4,6 +4,7 @@
 //! catalog supplies its item, severity and pillars.
 
 mod context;
+pub mod example;
 pub mod image;
 mod outcome;
 pub mod rules;

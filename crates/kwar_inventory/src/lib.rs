@@ -128,18 +128,27 @@ impl Inventory {
     }
 
     /// Workloads in `namespace` whose pod template matches `selector`, found through the
-    /// label index (candidates for the first matchLabels pair, then verified).
+    /// label index (candidates for the rarest matchLabels pair, then verified).
     pub fn workloads_selected<'a>(
         &'a self,
         namespace: &str,
         selector: &LabelSelector,
     ) -> Vec<&'a Workload> {
-        let candidates: &[WorkloadId] = match selector.match_labels.first() {
-            Some((k, v)) => self
-                .pod_label_index
+        // Start from the rarest matchLabels pair: a selector's first pair is often shared by
+        // every workload (`team: shop`), which would make the lookup quadratic.
+        let indexed = |k: &String, v: &String| {
+            self.pod_label_index
                 .get(&(namespace.to_string(), k.clone(), v.clone()))
                 .map(Vec::as_slice)
-                .unwrap_or_default(),
+                .unwrap_or_default()
+        };
+        let candidates: &[WorkloadId] = match selector
+            .match_labels
+            .iter()
+            .map(|(k, v)| indexed(k, v))
+            .min_by_key(|c| c.len())
+        {
+            Some(rarest) => rarest,
             None => self
                 .workloads_by_namespace
                 .get(namespace)

@@ -21,7 +21,7 @@ pub fn write_json(review: &Review, out: &mut dyn Write) -> io::Result<()> {
             json!({ "score": review.scores.pillars.get(&p).copied().flatten() }),
         );
     }
-    let summary = json!({
+    let mut summary = json!({
         "objects": review.objects,
         "findings": counts,
         "score": review.scores.overall,
@@ -38,6 +38,7 @@ pub fn write_json(review: &Review, out: &mut dyn Write) -> io::Result<()> {
             "unknown": t.unknown,
         })).collect::<Vec<_>>(),
     });
+    crate::suppress::add_policy_summary(review, &mut summary);
     let errors: Vec<Value> = review
         .errors
         .iter()

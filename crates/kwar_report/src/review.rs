@@ -150,7 +150,12 @@ pub struct Review {
     pub inputs: usize,
     pub bytes: usize,
     pub tallies: Vec<CheckTally>,
+    /// What every check that ran reports with (severity overrides applied), in the order of
+    /// `tallies`: SARIF describes one rule per entry.
+    pub checks: Vec<CheckMeta>,
     pub scores: Scores,
+    /// Expired exemptions, ignores without a reason, baselined findings (see `suppress`).
+    pub policy: crate::suppress::PolicyNotes,
 }
 
 impl Review {
@@ -162,6 +167,7 @@ impl Review {
         let inv = inputs.inventory;
         let mut findings = Vec::new();
         let mut tallies = Vec::new();
+        let mut checks = Vec::new();
         for outcome in outcomes {
             let meta = options.meta(outcome.check).unwrap_or_else(|| {
                 panic!(
@@ -175,6 +181,7 @@ impl Review {
                 meta.pillars.clone(),
                 &outcome,
             ));
+            checks.push(meta.clone());
             for f in outcome.findings {
                 let object = inv.object(f.subject.object);
                 let severity = match f.verdict {
@@ -249,14 +256,18 @@ impl Review {
             inputs: inputs.inputs,
             bytes: inputs.bytes,
             tallies,
+            checks,
             scores,
+            policy: Default::default(),
         }
     }
 
-    /// Findings per severity, fail and warn only (unknowns are counted apart).
+    /// Findings per severity, fail and warn only (unknowns are counted apart), suppressed
+    /// ones left out.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
+            .filter(|f| f.suppression.is_none())
             .filter(|f| {
                 f.severity == severity && matches!(f.verdict, Verdict::Fail | Verdict::Warn)
             })
@@ -266,7 +277,7 @@ impl Review {
     pub fn unknown_count(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.verdict == Verdict::Unknown)
+            .filter(|f| f.suppression.is_none() && f.verdict == Verdict::Unknown)
             .count()
     }
 

@@ -14,6 +14,8 @@ pub struct TextOptions {
     pub color: bool,
     /// List skipped files (inputs without Kubernetes objects).
     pub verbose: bool,
+    /// List suppressed findings too, each with its reason (`--show-suppressed`).
+    pub show_suppressed: bool,
 }
 
 fn severity_style(severity: Severity) -> Style {
@@ -47,7 +49,11 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
     let bold = Style::new().effects(Effects::BOLD);
     let dim = AnsiColor::BrightBlack.on_default();
     let mut current: Option<(&str, &crate::ObjectRef)> = None;
-    for f in &review.findings {
+    let shown = review
+        .findings
+        .iter()
+        .filter(|f| options.show_suppressed || f.suppression.is_none());
+    for f in shown {
         let key = (f.location.file.as_ref(), &f.object);
         if current != Some(key) {
             current = Some(key);
@@ -84,7 +90,30 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
             p.paint(bold, f.check),
             f.message
         )?;
+        if let Some(s) = &f.suppression {
+            let expires = s
+                .expires
+                .as_deref()
+                .map(|e| format!(", until {e}"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "         {}",
+                p.paint(
+                    dim,
+                    &format!("suppressed ({}{expires}): {}", s.kind.id(), s.reason)
+                )
+            )?;
+        }
     }
+    crate::suppress::write_policy_notes(review, &mut |line, alert| {
+        let style = if alert {
+            AnsiColor::Yellow.on_default().effects(Effects::BOLD)
+        } else {
+            dim
+        };
+        writeln!(out, "{}", p.paint(style, line))
+    })?;
     if !review.errors.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -135,6 +164,9 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
             n => format!(", {n} undecided"),
         }
     )?;
+    if let Some(line) = crate::suppress::suppressed_summary(review, options.show_suppressed) {
+        writeln!(out, "{line}")?;
+    }
     let pillars: Vec<String> = Pillar::ALL
         .iter()
         .map(

@@ -106,13 +106,15 @@ fn walk_directory(
     errors: &mut Vec<InputError>,
 ) {
     let mut kustomized: Vec<PathBuf> = Vec::new();
+    // Inside a git repository, what git ignores (build output, vendored charts, generated
+    // files) is not part of the reviewed configuration either, as with ripgrep.
     let walker = WalkBuilder::new(root)
         .hidden(true)
-        .git_ignore(false)
+        .git_ignore(true)
         .git_global(false)
-        .git_exclude(false)
+        .git_exclude(true)
         .ignore(false)
-        .parents(false)
+        .parents(true)
         .add_custom_ignore_filename(".kwarignore")
         .sort_by_file_path(|a, b| a.cmp(b))
         .filter_entry(|e| e.file_name() != "node_modules")

@@ -49,26 +49,39 @@ pub fn json_report(args: &[&str]) -> (serde_json::Value, Option<i32>) {
     (report, out.status.code())
 }
 
-pub fn schema_validator() -> jsonschema::Validator {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace_root().join("docs/report-schema.json")).unwrap(),
-    )
-    .unwrap();
+fn validator_for_file(path: &std::path::Path) -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     jsonschema::validator_for(&schema).expect("the report schema compiles")
 }
 
+/// The schemas a report must satisfy: the project's copy (which documents the fields kwar
+/// adds) and, where this checkout has it, the shared contract itself.
+pub fn schema_validators() -> Vec<(String, jsonschema::Validator)> {
+    let mut out = vec![(
+        "docs/report-schema.json".to_string(),
+        validator_for_file(&workspace_root().join("docs/report-schema.json")),
+    )];
+    let shared = workspace_root().join("../shared/design/report-schema.json");
+    if shared.is_file() {
+        out.push((shared.display().to_string(), validator_for_file(&shared)));
+    }
+    out
+}
+
 pub fn assert_schema_valid(report: &serde_json::Value) {
-    let validator = schema_validator();
-    let errors: Vec<String> = validator
-        .iter_errors(report)
-        .take(10)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report violates docs/report-schema.json:\n{}",
-        errors.join("\n")
-    );
+    for (name, validator) in schema_validators() {
+        let errors: Vec<String> = validator
+            .iter_errors(report)
+            .take(10)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "report violates {name}:\n{}",
+            errors.join("\n")
+        );
+    }
 }
 
 /// `(check, kind, name)` of every finding.
