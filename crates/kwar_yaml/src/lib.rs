@@ -11,7 +11,7 @@ mod reader;
 mod resolve;
 mod split;
 
-pub use node::{Node, Pos, Value};
+pub use node::{Node, Pos, Text, Value};
 pub use reader::{parse_document, ParseError, ParsedDocument};
 pub use resolve::resolve_plain;
 pub use split::{split_documents, Chunk};

@@ -12,6 +12,10 @@ pub struct Node {
     pub pos: Pos,
 }
 
+/// Scalar text. Strings of up to 24 bytes — nearly every key and most values of a manifest —
+/// are stored inline, without a heap allocation each.
+pub type Text = compact_str::CompactString;
+
 /// A resolved value. Mapping keys are kept as nodes so that a finding about a key can point at
 /// it; their value is always a string (non-string keys are converted the way
 /// `sigs.k8s.io/yaml` converts them to JSON object keys).
@@ -21,7 +25,7 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(Box<str>),
+    Str(Text),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }

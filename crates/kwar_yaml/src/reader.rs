@@ -5,7 +5,10 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
-use crate::node::{Node, Pos, Value};
+use crate::node::{Node, Pos, Text, Value};
+
+/// Mappings up to this size look keys up by scanning; larger ones get a hash index.
+const LINEAR_LOOKUP_LIMIT: usize = 32;
 use crate::resolve::resolve_plain;
 use crate::split::Chunk;
 
@@ -231,6 +234,7 @@ impl Builder {
                     }
                     items.push(self.node(parser, ev, sp)?);
                 }
+                items.shrink_to_fit();
                 (Node::new(Value::Seq(items), pos), anchor)
             }
             Event::MappingStart(anchor, _) => (self.mapping(parser, pos)?, anchor),
@@ -258,6 +262,9 @@ impl Builder {
 
     fn mapping(&mut self, parser: &mut Events<'_, '_>, pos: Pos) -> Result<Node, ParseError> {
         let mut entries: Vec<(Node, Node)> = Vec::new();
+        // Key → index, built only for large mappings (a ConfigMap with thousands of keys), so
+        // that duplicate detection stays linear without costing small mappings anything.
+        let mut index: Option<HashMap<Text, usize>> = None;
         let mut merged: Vec<(Node, Node)> = Vec::new();
         loop {
             let (ev, sp) = self.next_event(parser)?;
@@ -300,7 +307,21 @@ impl Builder {
             }
             let key = key_to_string(key);
             let name = key.as_str().unwrap_or_default();
-            if let Some(existing) = entries.iter_mut().find(|(k, _)| k.as_str() == Some(name)) {
+            if index.is_none() && entries.len() >= LINEAR_LOOKUP_LIMIT {
+                index = Some(
+                    entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (Text::from(k.as_str().unwrap_or_default()), i))
+                        .collect(),
+                );
+            }
+            let found = match &index {
+                Some(map) => map.get(name).copied(),
+                None => entries.iter().position(|(k, _)| k.as_str() == Some(name)),
+            };
+            if let Some(at) = found {
+                let existing = &mut entries[at];
                 self.errors.push(ParseError {
                     line: key.pos.line,
                     col: key.pos.col,
@@ -311,6 +332,9 @@ impl Builder {
                 });
                 *existing = (key, value);
             } else {
+                if let Some(map) = &mut index {
+                    map.insert(Text::from(name), entries.len());
+                }
                 entries.push((key, value));
             }
         }
@@ -320,6 +344,7 @@ impl Builder {
                 entries.push((k, v));
             }
         }
+        entries.shrink_to_fit();
         Ok(Node::new(Value::Map(entries), pos))
     }
 }
@@ -390,6 +415,23 @@ mod tests {
         assert_eq!(docs[0].errors[0].line, 3);
         assert!(docs[0].errors[0].message.contains("first at line 1"));
         assert_eq!(docs[0].documents[0].get("a").unwrap().as_i64(), Some(3));
+    }
+
+    #[test]
+    fn duplicates_are_found_in_large_mappings_too() {
+        let mut text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        text.push_str("k7: again\nk99: last\n");
+        let docs = parse(&text);
+        let lines: Vec<u32> = docs[0].errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [101, 102]);
+        let d = &docs[0].documents[0];
+        assert_eq!(d.entries().len(), 100);
+        assert_eq!(d.get("k7").unwrap().as_str(), Some("again"));
+        assert_eq!(
+            d.entries()[7].0.as_str(),
+            Some("k7"),
+            "a duplicate keeps the first position"
+        );
     }
 
     #[test]
