@@ -24,6 +24,16 @@ pub enum Command {
         after_help = "Examples:\n  kwar scan examples/shop\n  helm template my-chart | kwar scan -\n  kubectl get deploy,svc,pdb,hpa -A -o yaml | kwar scan - --format json\n  kwar scan overlays/prod --kustomize --fail-on medium\n  kwar scan deploy/ --format sarif -o kwar.sarif\n  kwar scan deploy/ --format junit -o kwar-junit.xml"
     )]
     Scan(ScanArgs),
+    /// The well-architected review: every agenda item with a status and a risk, decided by
+    /// evidence, pre-filled from it, or answered in an answers file (docs/review.md).
+    ///
+    /// Exit codes: 0, or 1 when an item is at or above --fail-on (default never), 2 when the
+    /// answers file or an input is wrong (answers errors stop the review; input errors are
+    /// reported in the review, which is still written).
+    #[command(
+        after_help = "Examples:\n  kwar review examples/shop --answers examples/shop/review.yaml\n  kwar review deploy/ --answers review.yaml --format json -o review.json\n  kwar review --answers review.yaml            # questions only, no evidence"
+    )]
+    Review(ReviewArgs),
     /// Print what a check looks at, why it matters and how to fix it.
     Explain(ExplainArgs),
     /// List every check with its item, severity and pillars.
@@ -34,6 +44,69 @@ pub enum Command {
     /// The config file, kwar.yaml (docs/configuration.md).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The review's questions as an AWS Well-Architected Tool custom lens (docs/lens.md).
+    #[command(subcommand)]
+    Lens(LensCommand),
+    /// Compare two reviews: resolved and new findings, item risk changes, score deltas and
+    /// changed answers (docs/review.md, "Milestones and diff").
+    ///
+    /// A and B are milestone names (saved with `kwar review --milestone NAME`) or paths to
+    /// JSON reports (an argument with `/` or ending in `.json`). Exit codes: 0, or 2 when a
+    /// report cannot be found or read.
+    #[command(
+        after_help = "Examples:\n  kwar review deploy/ --answers review.yaml --milestone 2026-q3\n  kwar diff 2026-q3 2026-q4\n  kwar diff 2026-q4 review.json --format markdown -o diff.md"
+    )]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier review: a milestone name or a JSON report file.
+    #[arg(value_name = "A")]
+    pub from: String,
+
+    /// The later review: a milestone name or a JSON report file.
+    #[arg(value_name = "B")]
+    pub to: String,
+
+    /// The review workspace whose milestones/ holds the named milestones.
+    #[arg(long, value_name = "DIR", default_value = ".kwar")]
+    pub workspace: PathBuf,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+
+    /// Write the diff to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// A terminal summary.
+    Text,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
+    /// The diff as JSON (diffVersion 1).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LensCommand {
+    /// Write the catalog's questions as an AWS Well-Architected custom lens (JSON, schema
+    /// 2021-11-01) to import in the WA Tool. Texts shortened to fit the format are listed on
+    /// stderr. Exits 2 when a hard limit of the format would be broken.
+    #[command(after_help = "Example:\n  kwar lens export -o kwar-lens.json\n  \
+        aws wellarchitected import-lens --json-string file://kwar-lens.json")]
+    Export(LensExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LensExportArgs {
+    /// Write the lens to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,6 +203,99 @@ pub struct ScanArgs {
     /// Write a baseline instead of a report (`kwar baseline create`).
     #[arg(skip)]
     pub write_baseline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Evidence: anything `kwar scan` takes (files, directories, `-` for stdin). Without
+    /// any, the review holds the answers file and the questions only.
+    #[arg(value_name = "EVIDENCE")]
+    pub paths: Vec<String>,
+
+    /// The answers file (docs/review.md). Default: review.yaml in the workspace, if present.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+
+    /// Write the report to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The review workspace: where the default answers file (review.yaml) is looked up.
+    #[arg(long, value_name = "DIR", default_value = ".kwar")]
+    pub workspace: PathBuf,
+
+    /// Render `--format markdown|html` with this minijinja template instead of the built-in
+    /// one (docs/review.md, "Reports").
+    #[arg(long, value_name = "FILE", conflicts_with = "templates")]
+    pub template: Option<PathBuf>,
+
+    /// A directory holding review.md.j2 and/or review.html.j2 to use instead of the
+    /// built-in templates (a missing one falls back to the built-in).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Exit with 1 when an item's risk is at or above this level (high, or medium and
+    /// high). A review is a report: by default it never fails.
+    #[arg(long, value_enum, default_value_t = ReviewFailOn::Never)]
+    pub fail_on: ReviewFailOn,
+
+    /// Also save this review as milestone NAME: its JSON report, with the name, the time and
+    /// the kwar version, in <workspace>/milestones/NAME.json (for `kwar diff`). NAME: letters,
+    /// digits, `-`, `_`, `.`.
+    #[arg(long, value_name = "NAME")]
+    pub milestone: Option<String>,
+
+    /// Replace an existing milestone of the same name (--milestone).
+    #[arg(long, requires = "milestone")]
+    pub force: bool,
+
+    /// Render directories that hold a kustomization.yaml (as `kwar scan --kustomize`).
+    #[arg(long)]
+    pub kustomize: bool,
+
+    /// The config file (as `kwar scan --config`).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Also run the custom CEL rules of FILE (as `kwar scan --rules`). Repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rule_packs: Vec<PathBuf>,
+
+    /// Ignore `kwar.io/ignore` annotations (as `kwar scan`).
+    #[arg(long)]
+    pub no_inline_suppressions: bool,
+
+    /// Ask each unanswered question in the terminal, saving the answers file (--answers, or
+    /// review.yaml in the workspace) after every answer; then print the review. Needs a
+    /// terminal on stdin: exits 2 without asking anything otherwise.
+    #[arg(long, short = 'i')]
+    pub interactive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// A terminal summary: coverage, pillar and area tables, risks, the improvement plan.
+    Text,
+    /// The JSON report (schemaVersion 1) with its `review` section filled.
+    Json,
+    /// A Markdown report: scores, coverage, risks, the improvement plan, the coverage map.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG charts), printable to PDF.
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFailOn {
+    /// Fail when an item is at high risk.
+    High,
+    /// Fail when an item is at medium or high risk.
+    Medium,
+    /// Never fail on risks (answers and input errors still exit 2).
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

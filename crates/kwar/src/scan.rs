@@ -14,10 +14,83 @@ use kwar_source::{collect_inputs, read_objects, InputOptions};
 use crate::cli::{ColorChoice, FailOn, Format, ScanArgs};
 
 pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
+    let Scanned { review, inventory } = scan(&args)?;
+
+    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    // Reports of large inputs run to hundreds of MB: a larger buffer means fewer write calls.
+    const BUFFER: usize = 1 << 16;
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::with_capacity(
+            BUFFER,
+            File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::with_capacity(BUFFER, io::stdout().lock())),
+    };
+    let written = match args.format {
+        _ if args.write_baseline => kwar_report::Baseline::from_review(&review).write(&mut out),
+        Format::Text => write_text(
+            &review,
+            TextOptions {
+                color,
+                verbose: args.verbose,
+                show_suppressed: args.show_suppressed,
+            },
+            &mut out,
+        ),
+        Format::Json => write_json(&review, &mut out),
+        Format::Sarif => write_sarif(&review, &mut out),
+        Format::Junit => write_junit(&review, &mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => {}
+        // A closed pipe (`kwar scan . | head`) is the reader's choice, not an error.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(format!("cannot write the report: {e}")),
+    }
+
+    drop(out);
+    // The process exits right after this: freeing the inventory (millions of tree nodes) and
+    // the review one allocation at a time would only delay the exit (≈ 1 s at 100k objects),
+    // and the OS reclaims the memory at once. Only the CLI may do this, never a library.
+    std::mem::forget(inventory);
+    if !review.errors.is_empty() {
+        std::mem::forget(review);
+        return Ok(ExitCode::from(2));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::High => Some(Severity::High),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = matches!((threshold, review.worst_severity()), (Some(t), Some(w)) if w >= t);
+    std::mem::forget(review);
+    Ok(ExitCode::from(u8::from(failed)))
+}
+
+/// What a scan produced: the review (findings, tallies, scores, suppressions applied) and
+/// the inventory it was made from.
+pub struct Scanned {
+    pub review: Review,
+    pub inventory: Inventory,
+}
+
+/// The scan pipeline without any output: config and custom rules, inputs, inventory, checks,
+/// review, suppressions and baseline. Used by `kwar scan` and `kwar review`.
+pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
     // The config (and its custom rules) is read before any input: a mistake stops the run.
     let mut policy = crate::policy::ReviewPolicy::new(
         crate::policy::load_config(args.config.as_deref())?,
-        &args,
+        args,
     )?;
     let checks: Vec<_> = select_checks(&args.checks, &args.skip_checks)?
         .into_iter()
@@ -55,56 +128,7 @@ pub fn run(args: ScanArgs) -> Result<ExitCode, String> {
         &options,
     );
     policy.apply(&mut review, &inventory);
-
-    let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(
-            File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        )),
-        None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let written = match args.format {
-        _ if args.write_baseline => kwar_report::Baseline::from_review(&review).write(&mut out),
-        Format::Text => write_text(
-            &review,
-            TextOptions {
-                color,
-                verbose: args.verbose,
-                show_suppressed: args.show_suppressed,
-            },
-            &mut out,
-        ),
-        Format::Json => write_json(&review, &mut out),
-        Format::Sarif => write_sarif(&review, &mut out),
-        Format::Junit => write_junit(&review, &mut out),
-    };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => {}
-        // A closed pipe (`kwar scan . | head`) is the reader's choice, not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(format!("cannot write the report: {e}")),
-    }
-
-    if !review.errors.is_empty() {
-        return Ok(ExitCode::from(2));
-    }
-    let threshold = match args.fail_on {
-        FailOn::Critical => Some(Severity::Critical),
-        FailOn::High => Some(Severity::High),
-        FailOn::Medium => Some(Severity::Medium),
-        FailOn::Low => Some(Severity::Low),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = matches!((threshold, review.worst_severity()), (Some(t), Some(w)) if w >= t);
-    Ok(ExitCode::from(u8::from(failed)))
+    Ok(Scanned { review, inventory })
 }
 
 fn select_checks(only: &[String], skip: &[String]) -> Result<Vec<&'static CheckDef>, String> {

@@ -8,7 +8,9 @@ use std::sync::OnceLock;
 
 use kwar_yaml::{parse_document, split_documents, Node};
 
+mod review;
 mod vocabulary;
+pub use review::{Assessment, Automation, Choice, ChoiceRisk, Question, Section};
 pub use vocabulary::{Mode, Pillar, Severity};
 
 const CATALOG_YAML: &str = include_str!("../catalog.yaml");
@@ -22,6 +24,21 @@ pub struct Item {
     pub pillars: Vec<Pillar>,
     pub remediation: String,
     pub references: Vec<String>,
+    /// The source agenda section (`catalog.source.sections`).
+    pub section: String,
+    /// topic | sub-item | option | design-principle | bp-area | question-topic
+    pub kind: String,
+    pub parent: Option<String>,
+    pub children: Vec<String>,
+    pub automation: Automation,
+    pub assessment: Vec<Assessment>,
+    pub question: Option<Question>,
+    /// Items whose evidence speaks to this one (`related_items`).
+    pub related_items: Vec<String>,
+    /// How evidence of related items rolls up into this one, in words (`rollup`).
+    pub rollup: Option<String>,
+    /// Ids of the catalog's `detectors` that supply evidence.
+    pub detectors: Vec<String>,
 }
 
 /// One check as the catalog specifies it.
@@ -44,8 +61,17 @@ pub struct Catalog {
     pub items: Vec<Item>,
     pub checks: Vec<CheckSpec>,
     pub system_namespaces: Vec<String>,
+    /// The agenda's sections, in order (`catalog.source.sections`).
+    pub sections: Vec<Section>,
+    /// The agenda areas, in order (`catalog.conventions.areas`).
+    pub areas: Vec<String>,
     item_index: HashMap<String, usize>,
     check_index: HashMap<String, usize>,
+}
+
+/// The embedded catalog YAML as shipped, for readers of fields `Catalog` does not model.
+pub fn source_text() -> &'static str {
+    CATALOG_YAML
 }
 
 impl Catalog {
@@ -95,6 +121,8 @@ impl Catalog {
                     .collect()
             })
             .unwrap_or_default();
+        let sections = review::sections(meta);
+        let areas = review::strings(meta.at(&["conventions", "areas"]));
         let mut items = Vec::new();
         let mut checks = Vec::new();
         for node in root.get("items").map(Node::items).unwrap_or_default() {
@@ -141,6 +169,16 @@ impl Catalog {
                     .iter()
                     .filter_map(|r| r.as_str().map(String::from))
                     .collect(),
+                section: text_of(node.get("section")).unwrap_or_default(),
+                kind: text_of(node.get("kind")).unwrap_or_default(),
+                parent: text_of(node.get("parent")),
+                children: review::strings(node.get("children")),
+                automation: review::automation(node, &id)?,
+                assessment: review::assessment(node, &id)?,
+                question: review::question(node, &id)?,
+                related_items: review::strings(node.get("related_items")),
+                rollup: text_of(node.get("rollup")),
+                detectors: review::strings(node.get("detectors")),
                 id,
             });
         }
@@ -159,6 +197,8 @@ impl Catalog {
             items,
             checks,
             system_namespaces,
+            sections,
+            areas,
             item_index,
             check_index,
         })
@@ -204,6 +244,53 @@ mod tests {
         assert_eq!(check.item, "app-readiness-probes");
         assert_eq!(check.severity, Severity::High);
         assert_eq!(c.item("app-readiness-probes").unwrap().area, "application");
+    }
+
+    #[test]
+    fn review_fields_are_parsed() {
+        let c = Catalog::embedded();
+        let questions: Vec<_> = c.items.iter().filter_map(|i| i.question.as_ref()).collect();
+        assert_eq!(questions.len(), 88);
+        assert_eq!(
+            questions.iter().map(|q| q.choices.len()).sum::<usize>(),
+            277
+        );
+        assert_eq!(c.areas.len(), 8);
+        assert_eq!(c.sections.len(), 8);
+        assert_eq!(c.sections[0].title, "Application Checklist for Kubernetes");
+        let count = |a: Automation| c.items.iter().filter(|i| i.automation == a).count();
+        assert_eq!(
+            (
+                count(Automation::Full),
+                count(Automation::Partial),
+                count(Automation::None)
+            ),
+            (95, 65, 26)
+        );
+        let metrics = c.item("app-metrics-instrumentation").unwrap();
+        let q = metrics.question.as_ref().unwrap();
+        assert_eq!(q.choice("c").unwrap().risk, ChoiceRisk::High);
+        assert_eq!(q.choices[0].risk, ChoiceRisk::None);
+        assert!(metrics.assessment.contains(&Assessment::Question));
+        assert!(metrics.detectors.contains(&"prometheus".to_string()));
+        let placement = c.item("app-pod-placement").unwrap();
+        assert_eq!(placement.children.len(), 4);
+        let replicas = c.item("app-pod-placement-replicas").unwrap();
+        assert_eq!(replicas.parent.as_deref(), Some("app-pod-placement"));
+        assert_eq!(replicas.kind, "sub-item");
+        assert_eq!(replicas.section, "application-checklist");
+        let rolled = c.items.iter().filter(|i| i.rollup.is_some()).count();
+        assert!(rolled > 0);
+        // Every reference between items points at an item.
+        for item in &c.items {
+            for other in item.children.iter().chain(&item.related_items) {
+                assert!(c.item(other).is_some(), "{}: unknown item {other}", item.id);
+            }
+            if let Some(p) = &item.parent {
+                assert!(c.item(p).is_some(), "{}: unknown parent {p}", item.id);
+            }
+            assert!(c.areas.contains(&item.area), "{}", item.id);
+        }
     }
 
     #[test]

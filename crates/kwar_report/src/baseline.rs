@@ -24,7 +24,7 @@ impl Baseline {
                 .findings
                 .iter()
                 .filter(|f| f.suppression.is_none())
-                .map(|f| f.fingerprint.clone())
+                .map(|f| f.fingerprint.to_string())
                 .collect(),
         }
     }
@@ -93,7 +93,7 @@ pub fn apply_baseline(review: &mut Review, baseline: &Baseline) {
     let before = review.findings.len();
     review
         .findings
-        .retain(|f| f.suppression.is_some() || !baseline.contains(&f.fingerprint));
+        .retain(|f| f.suppression.is_some() || !baseline.contains(&f.fingerprint.hex()));
     review.policy.baselined = before - review.findings.len();
 }
 

@@ -13,6 +13,8 @@
 //!
 //! Input errors form a last suite, `input-errors`, with one error test case each.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use kwar_checks::Verdict;
@@ -41,11 +43,16 @@ pub fn write_junit(review: &Review, out: &mut dyn Write) -> io::Result<()> {
 /// The report, for callers that want to inspect it rather than write it.
 pub fn junit_report(review: &Review) -> Report {
     let mut report = Report::new("kwar");
+    // The findings per check, in review order, gathered in one pass.
+    let mut by_check: HashMap<&str, Vec<&ReviewFinding>> = HashMap::new();
+    for finding in &review.findings {
+        by_check.entry(finding.check).or_default().push(finding);
+    }
     for (meta, tally) in review.checks.iter().zip(&review.tallies) {
         let mut suite = TestSuite::new(meta.id.as_str());
         suite.add_property(Property::new("item", meta.item.as_str()));
         suite.add_property(Property::new("severity", meta.severity.id()));
-        for finding in review.findings.iter().filter(|f| f.check == meta.id) {
+        for finding in by_check.get(meta.id.as_str()).into_iter().flatten() {
             suite.add_test_case(finding_case(finding));
         }
         if tally.passed > 0 {
@@ -92,25 +99,27 @@ fn finding_case(f: &ReviewFinding) -> TestCase {
         Some(ns) => format!("{}/{ns}/{}", f.object.kind, f.object.name),
         None => format!("{}/{}", f.object.kind, f.object.name),
     };
-    let name = match &f.container {
-        Some(container) => format!("{object} (container {container})"),
-        None => object.clone(),
-    };
-    let mut description = format!("{place}\n{object}");
+    // Writing to a `String` cannot fail.
+    let mut description = format!("{}\n{place}\n{object}", f.message);
     if let Some(path) = &f.path {
-        description.push_str(&format!(" at {path}"));
+        let _ = write!(description, " at {path}");
     }
     if let Some(template) = &f.location.template {
-        description.push_str(&format!("\nHelm template: {template}"));
+        let _ = write!(description, "\nHelm template: {template}");
     }
-    description.push_str(&format!(
+    let _ = write!(
+        description,
         "\n{} ({}), item {}\nHow to fix: {}\nfingerprint: {}",
         f.severity,
         f.verdict.id(),
-        f.item,
-        f.remediation,
+        f.item(),
+        f.remediation(),
         f.fingerprint
-    ));
+    );
+    let name = match &f.container {
+        Some(container) => format!("{object} (container {container})"),
+        None => object,
+    };
 
     let mut status = match (&f.suppression, f.verdict) {
         (Some(suppression), _) => {
@@ -139,14 +148,14 @@ fn finding_case(f: &ReviewFinding) -> TestCase {
             status
         }
     };
-    status.set_description(format!("{}\n{description}", f.message));
+    status.set_description(description);
 
     let mut case = TestCase::new(name, status);
     case.set_classname(f.check);
     // GitLab links a test case to its file through this attribute.
     case.extra
         .insert("file".into(), f.location.file.as_ref().into());
-    case.add_property(Property::new("fingerprint", f.fingerprint.as_str()));
+    case.add_property(Property::new("fingerprint", f.fingerprint.to_string()));
     case
 }
 
@@ -158,24 +167,24 @@ mod tests {
     use kwar_source::InputError;
 
     use super::*;
-    use crate::review::{CheckMeta, Location, ObjectRef, Suppression, SuppressionKind};
+    use crate::review::{
+        CheckMeta, Fingerprint, Location, ObjectRef, Suppression, SuppressionKind,
+    };
     use crate::score::{CheckTally, Scores};
 
     fn finding(verdict: Verdict, container: &str) -> ReviewFinding {
         let meta = CheckMeta::from_catalog("readiness-probe-defined").unwrap();
         ReviewFinding {
             check: "readiness-probe-defined",
-            item: meta.item,
-            area: meta.area,
+            meta: Arc::new(meta),
             verdict,
             severity: Severity::High,
-            pillars: meta.pillars,
-            object: ObjectRef {
+            object: Arc::new(ObjectRef {
                 api_version: "apps/v1".into(),
                 kind: "Deployment".into(),
                 namespace: Some("shop".into()),
                 name: "web".into(),
-            },
+            }),
             container: Some(container.into()),
             path: None,
             location: Location {
@@ -185,9 +194,7 @@ mod tests {
                 template: None,
             },
             message: format!("container {container} has no readinessProbe"),
-            remediation: meta.remediation,
-            references: meta.references,
-            fingerprint: "0123456789abcdef".into(),
+            fingerprint: Fingerprint(0x0123_4567_89ab_cdef),
             suppression: None,
         }
     }
@@ -210,7 +217,7 @@ mod tests {
                 failed: 1,
                 unknown: 1,
             }],
-            checks: vec![meta],
+            checks: vec![Arc::new(meta)],
             scores: Scores::compute(&[]),
             policy: Default::default(),
         }

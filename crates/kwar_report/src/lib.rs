@@ -14,8 +14,8 @@ pub use baseline::{apply_baseline, Baseline};
 pub use json::write_json;
 pub use junit::{junit_report, write_junit};
 pub use review::{
-    fingerprint, CheckMeta, Location, ObjectRef, Review, ReviewFinding, ReviewInputs,
-    ReviewOptions, Suppression, SuppressionKind,
+    fingerprint, CheckMeta, Fingerprint, FingerprintHex, Location, ObjectRef, Review,
+    ReviewFinding, ReviewInputs, ReviewOptions, Suppression, SuppressionKind,
 };
 pub use sarif::{sarif_log, write_sarif};
 pub use score::{severity_weight, CheckTally, Scores};

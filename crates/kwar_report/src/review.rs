@@ -82,27 +82,94 @@ impl ReviewOptions {
 }
 
 /// A finding joined with what the catalog says about its check.
+///
+/// The catalog text (item, area, pillars, title, remediation, references) is shared with every
+/// other finding of the same check through `meta`, and the object's identity with every other
+/// finding of the same object through `object`: a review of a large inventory holds hundreds
+/// of thousands of findings, and copying either into each of them dominated the report phase.
 #[derive(Debug, Clone)]
 pub struct ReviewFinding {
     pub check: &'static str,
-    pub item: String,
-    pub area: String,
+    /// What the check reports with (severity overrides applied); the same `Arc` as the
+    /// review's `checks` entry.
+    pub meta: Arc<CheckMeta>,
     pub verdict: Verdict,
     pub severity: Severity,
-    pub pillars: Vec<Pillar>,
-    pub object: ObjectRef,
+    pub object: Arc<ObjectRef>,
     pub container: Option<String>,
     pub path: Option<String>,
     pub location: Location,
     pub message: String,
-    pub remediation: String,
-    pub references: Vec<String>,
     /// Identifies the finding across runs: check, object identity, container and field path
     /// (list indices dropped), not its line, so it survives edits and reformatting.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Set when an exemption covers the finding: it stays in the report (JSON, SARIF,
     /// `--show-suppressed`) but no longer counts for scores' findings or the exit code.
     pub suppression: Option<Suppression>,
+}
+
+impl ReviewFinding {
+    /// The catalog item the check belongs to.
+    pub fn item(&self) -> &str {
+        &self.meta.item
+    }
+
+    pub fn area(&self) -> &str {
+        &self.meta.area
+    }
+
+    pub fn pillars(&self) -> &[Pillar] {
+        &self.meta.pillars
+    }
+
+    pub fn remediation(&self) -> &str {
+        &self.meta.remediation
+    }
+
+    pub fn references(&self) -> &[String] {
+        &self.meta.references
+    }
+}
+
+/// A finding's stable id (see [`fingerprint`]), written as 16 lowercase hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fingerprint(pub u64);
+
+impl Fingerprint {
+    /// The 16 hex digits, without allocating.
+    pub fn hex(self) -> FingerprintHex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0u8; 16];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = DIGITS[((self.0 >> (60 - 4 * i)) & 0xf) as usize];
+        }
+        FingerprintHex(out)
+    }
+}
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.hex())
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.hex())
+    }
+}
+
+/// A fingerprint's hex digits on the stack; derefs to `str`.
+#[derive(Clone, Copy)]
+pub struct FingerprintHex([u8; 16]);
+
+impl std::ops::Deref for FingerprintHex {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Only ASCII hex digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// Why a finding is suppressed.
@@ -152,7 +219,7 @@ pub struct Review {
     pub tallies: Vec<CheckTally>,
     /// What every check that ran reports with (severity overrides applied), in the order of
     /// `tallies`: SARIF describes one rule per entry.
-    pub checks: Vec<CheckMeta>,
+    pub checks: Vec<Arc<CheckMeta>>,
     pub scores: Scores,
     /// Expired exemptions, ignores without a reason, baselined findings (see `suppress`).
     pub policy: crate::suppress::PolicyNotes,
@@ -165,25 +232,46 @@ impl Review {
         options: &ReviewOptions,
     ) -> Review {
         let inv = inputs.inventory;
-        let mut findings = Vec::new();
-        let mut tallies = Vec::new();
-        let mut checks = Vec::new();
+        let total: usize = outcomes.iter().map(|o| o.findings.len()).sum();
+        let mut findings = Vec::with_capacity(total);
+        let mut tallies = Vec::with_capacity(outcomes.len());
+        let mut checks = Vec::with_capacity(outcomes.len());
+        // Sort keys, computed once: the rank of the object's file among all files and of the
+        // check among all checks, so the sort compares integers rather than paths and ids.
+        let file_rank = file_ranks(inv);
+        let mut check_ids: Vec<&str> = outcomes.iter().map(|o| o.check).collect();
+        check_ids.sort_unstable();
+        // One `ObjectRef` per object, shared by all of its findings.
+        let mut objects: Vec<Option<(Arc<ObjectRef>, u32)>> = vec![None; inv.objects().len()];
+        let mut keys: Vec<(u64, u64, u32)> = Vec::with_capacity(total);
         for outcome in outcomes {
-            let meta = options.meta(outcome.check).unwrap_or_else(|| {
+            let meta = Arc::new(options.meta(outcome.check).unwrap_or_else(|| {
                 panic!(
                     "check {} has neither a catalog entry nor a rule declaration",
                     outcome.check
                 )
-            });
+            }));
             tallies.push(CheckTally::new(
                 meta.id.clone(),
                 meta.severity,
                 meta.pillars.clone(),
                 &outcome,
             ));
-            checks.push(meta.clone());
+            checks.push(Arc::clone(&meta));
+            let check_rank = check_ids.partition_point(|&c| c < outcome.check) as u64;
             for f in outcome.findings {
                 let object = inv.object(f.subject.object);
+                let (object_ref, file) = objects[f.subject.object]
+                    .get_or_insert_with(|| {
+                        let object_ref = Arc::new(ObjectRef {
+                            api_version: object.api_version().to_string(),
+                            kind: object.kind().to_string(),
+                            namespace: object.namespace().map(String::from),
+                            name: object.name().to_string(),
+                        });
+                        (object_ref, file_rank[object.file().as_ref()])
+                    })
+                    .clone();
                 let severity = match f.verdict {
                     Verdict::Fail => meta.severity,
                     Verdict::Warn => meta.severity.lowered(),
@@ -194,59 +282,56 @@ impl Review {
                     (Some(list), Some(p)) => Some(format!("{list}.{p}")),
                     (_, p) => p,
                 };
-                let object_ref = ObjectRef {
-                    api_version: object.api_version().to_string(),
-                    kind: object.kind().to_string(),
-                    namespace: object.namespace().map(String::from),
-                    name: object.name().to_string(),
-                };
                 let fingerprint = fingerprint(
                     f.check,
                     &object_ref,
                     f.subject.container.as_deref(),
                     path.as_deref(),
                 );
+                let location = Location {
+                    file: object.file().clone(),
+                    line: f.subject.pos.line.max(1),
+                    column: f.subject.pos.col.max(1),
+                    template: object.template().cloned(),
+                };
+                keys.push((
+                    u64::from(file) << 32 | u64::from(location.line),
+                    u64::from(location.column) << 32 | check_rank,
+                    findings.len() as u32,
+                ));
                 findings.push(ReviewFinding {
                     check: f.check,
-                    item: meta.item.clone(),
-                    area: meta.area.clone(),
+                    meta: Arc::clone(&meta),
                     verdict: f.verdict,
                     severity,
-                    pillars: meta.pillars.clone(),
                     object: object_ref,
                     container: f.subject.container,
                     path,
-                    location: Location {
-                        file: object.file().clone(),
-                        line: f.subject.pos.line.max(1),
-                        column: f.subject.pos.col.max(1),
-                        template: object.template().cloned(),
-                    },
+                    location,
                     message: f.message,
-                    remediation: meta.remediation.clone(),
-                    references: meta.references.clone(),
                     fingerprint,
                     suppression: None,
                 });
             }
         }
-        // Stable order: by file, line, then check; reports and diffs stay reproducible.
-        findings.sort_by(|a, b| {
-            (
-                &a.location.file,
-                a.location.line,
-                a.location.column,
-                a.check,
-                &a.container,
-            )
-                .cmp(&(
-                    &b.location.file,
-                    b.location.line,
-                    b.location.column,
-                    b.check,
-                    &b.container,
-                ))
+        // Stable order: by file, line, column, check, then container; reports and diffs stay
+        // reproducible. Ties keep the order the checks produced (the index is the last key).
+        keys.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| {
+                    findings[a.2 as usize]
+                        .container
+                        .cmp(&findings[b.2 as usize].container)
+                })
+                .then(a.2.cmp(&b.2))
         });
+        let mut unsorted: Vec<Option<ReviewFinding>> = findings.into_iter().map(Some).collect();
+        let findings: Vec<ReviewFinding> = keys
+            .iter()
+            .filter_map(|&(_, _, i)| unsorted[i as usize].take())
+            .collect();
+        drop(unsorted);
         let scores = Scores::compute(&tallies);
         Review {
             findings,
@@ -300,35 +385,56 @@ pub fn fingerprint(
     object: &ObjectRef,
     container: Option<&str>,
     path: Option<&str>,
-) -> String {
+) -> Fingerprint {
+    const SEPARATOR: &[u8] = "\u{1f}".as_bytes();
     let group = object.api_version.rsplit_once('/').map_or("", |(g, _)| g);
-    let path: String = path
-        .unwrap_or_default()
-        .split('[')
-        .enumerate()
-        .map(|(i, part)| {
-            if i == 0 {
-                part
-            } else {
-                part.split_once(']').map_or(part, |(_, rest)| rest)
-            }
-        })
-        .collect();
-    let key = format!(
-        "{check}\u{1f}{group}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{path}",
-        object.kind,
+    let mut hash = Fnv1a::default();
+    for part in [
+        check,
+        group,
+        &object.kind,
         object.namespace.as_deref().unwrap_or(""),
-        object.name,
-        container.unwrap_or("")
-    );
-    format!("{:016x}", fnv1a(key.as_bytes()))
+        &object.name,
+        container.unwrap_or(""),
+    ] {
+        hash.write(part.as_bytes());
+        hash.write(SEPARATOR);
+    }
+    // The path without list indices: `a[0].b[12]` hashes as `a.b`.
+    for (i, part) in path.unwrap_or_default().split('[').enumerate() {
+        let part = if i == 0 {
+            part
+        } else {
+            part.split_once(']').map_or(part, |(_, rest)| rest)
+        };
+        hash.write(part.as_bytes());
+    }
+    Fingerprint(hash.0)
+}
+
+/// The objects' files, ranked in sort order.
+fn file_ranks(inv: &Inventory) -> HashMap<&str, u32> {
+    let mut files: Vec<&str> = inv.objects().iter().map(|o| o.file().as_ref()).collect();
+    files.sort_unstable();
+    files.dedup();
+    files.into_iter().zip(0..).collect()
 }
 
 /// FNV-1a, 64 bit: stable across builds and platforms (std's hasher is not).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv1a {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -363,6 +469,11 @@ mod tests {
             Some("spec.template.spec.containers[0].securityContext"),
         );
         assert_ne!(a, c);
-        assert_eq!(a.len(), 16);
+        assert_eq!(a.to_string().len(), 16);
+        assert_eq!(
+            Fingerprint(0x0123_4567_89ab_cdef).to_string(),
+            "0123456789abcdef"
+        );
+        assert_eq!(Fingerprint(0xf).to_string(), "000000000000000f");
     }
 }

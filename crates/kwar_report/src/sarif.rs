@@ -47,7 +47,7 @@ pub fn write_sarif(review: &Review, out: &mut dyn Write) -> io::Result<()> {
 
 /// The whole log, for callers that want to inspect it rather than write it.
 pub fn sarif_log(review: &Review) -> sarif::Sarif {
-    let rules: Vec<sarif::ReportingDescriptor> = review.checks.iter().map(rule).collect();
+    let rules: Vec<sarif::ReportingDescriptor> = review.checks.iter().map(|c| rule(c)).collect();
     let rule_index: HashMap<&str, usize> = review
         .checks
         .iter()
@@ -212,7 +212,7 @@ fn result(f: &ReviewFinding, rule_index: Option<usize>) -> sarif::Result {
     let mut properties = BTreeMap::new();
     properties.insert("verdict".to_string(), json!(f.verdict.id()));
     properties.insert("severity".to_string(), json!(f.severity.id()));
-    properties.insert("item".to_string(), json!(f.item));
+    properties.insert("item".to_string(), json!(f.item()));
     if let Some(container) = &f.container {
         properties.insert("container".to_string(), json!(container));
     }
@@ -231,7 +231,7 @@ fn result(f: &ReviewFinding, rule_index: Option<usize>) -> sarif::Result {
         .locations(vec![location])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
-            f.fingerprint.clone(),
+            f.fingerprint.to_string(),
         )]))
         .properties(
             sarif::PropertyBag::builder()
@@ -400,7 +400,7 @@ mod tests {
     use kwar_source::InputError;
 
     use super::*;
-    use crate::review::{Location, ObjectRef, Suppression};
+    use crate::review::{Fingerprint, Location, ObjectRef, Suppression};
     use crate::score::Scores;
 
     fn to_value(review: &Review) -> serde_json::Value {
@@ -411,17 +411,15 @@ mod tests {
         let meta = CheckMeta::from_catalog("readiness-probe-defined").unwrap();
         ReviewFinding {
             check: "readiness-probe-defined",
-            item: meta.item,
-            area: meta.area,
+            meta: Arc::new(meta),
             verdict,
             severity,
-            pillars: meta.pillars,
-            object: ObjectRef {
+            object: Arc::new(ObjectRef {
                 api_version: "apps/v1".into(),
                 kind: "Deployment".into(),
                 namespace: Some("shop".into()),
                 name: "web".into(),
-            },
+            }),
             container: Some("web".into()),
             path: Some("spec.template.spec.containers[0]".into()),
             location: Location {
@@ -431,9 +429,7 @@ mod tests {
                 template: None,
             },
             message: "container web has no readinessProbe".into(),
-            remediation: meta.remediation,
-            references: meta.references,
-            fingerprint: "0123456789abcdef".into(),
+            fingerprint: Fingerprint(0x0123_4567_89ab_cdef),
             suppression: None,
         }
     }
@@ -448,8 +444,8 @@ mod tests {
             bytes: 100,
             tallies: Vec::new(),
             checks: vec![
-                CheckMeta::from_catalog("readiness-probe-defined").unwrap(),
-                CheckMeta {
+                Arc::new(CheckMeta::from_catalog("readiness-probe-defined").unwrap()),
+                Arc::new(CheckMeta {
                     id: "custom:owner-label".into(),
                     item: "app-labels".into(),
                     area: "application".into(),
@@ -458,7 +454,7 @@ mod tests {
                     title: "Every Deployment has an owner label".into(),
                     remediation: String::new(),
                     references: Vec::new(),
-                },
+                }),
             ],
             scores: Scores::compute(&[]),
             policy: Default::default(),

@@ -21,7 +21,7 @@ use kwar_inventory::{Inventory, Object};
 use kwar_yaml::Node;
 use serde_json::json;
 
-use crate::review::{ObjectRef, Review, Suppression, SuppressionKind};
+use crate::review::{ObjectRef, Review, ReviewFinding, Suppression, SuppressionKind};
 
 /// The annotation listing the checks an object opts out of (comma-separated ids, or `*`).
 pub const IGNORE_ANNOTATION: &str = "kwar.io/ignore";
@@ -93,17 +93,6 @@ type ObjectKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
 /// Marks the findings that exemptions or inline ignores cover, and records expired
 /// exemptions and ignores without a reason in `review.policy`.
 pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &SuppressionPolicy) {
-    let mut objects: HashMap<ObjectKey<'_>, &Object> = HashMap::new();
-    for object in inventory.objects() {
-        objects
-            .entry((
-                object.file().as_ref(),
-                object.kind(),
-                object.namespace(),
-                object.name(),
-            ))
-            .or_insert(object);
-    }
     let mut inline: HashMap<usize, Vec<InlineIgnore>> = HashMap::new();
     let mut without_reason = Vec::new();
     if policy.inline {
@@ -141,7 +130,27 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
     }
 
     let mut expired_matches = vec![0usize; policy.exemptions.len()];
-    for finding in &mut review.findings {
+    // Without exemptions or inline ignores nothing can match: skip indexing the objects and
+    // visiting every finding (hundreds of thousands in a large review).
+    let findings: &mut [ReviewFinding] = if policy.exemptions.is_empty() && inline.is_empty() {
+        &mut []
+    } else {
+        &mut review.findings
+    };
+    let mut objects: HashMap<ObjectKey<'_>, &Object> = HashMap::new();
+    if !findings.is_empty() {
+        for object in inventory.objects() {
+            objects
+                .entry((
+                    object.file().as_ref(),
+                    object.kind(),
+                    object.namespace(),
+                    object.name(),
+                ))
+                .or_insert(object);
+        }
+    }
+    for finding in findings {
         if finding.suppression.is_some() {
             continue;
         }
@@ -153,7 +162,10 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
                 finding.object.name.as_str(),
             ))
             .copied();
-        let labels: Vec<(&str, &str)> = object.map(|o| o.labels().collect()).unwrap_or_default();
+        let labels: Vec<(&str, &str)> = match object {
+            Some(o) if !policy.exemptions.is_empty() => o.labels().collect(),
+            _ => Vec::new(),
+        };
         let subject = ExemptionSubject {
             check: finding.check,
             kind: &finding.object.kind,

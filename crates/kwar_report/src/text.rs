@@ -54,7 +54,7 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
         .iter()
         .filter(|f| options.show_suppressed || f.suppression.is_none());
     for f in shown {
-        let key = (f.location.file.as_ref(), &f.object);
+        let key = (f.location.file.as_ref(), &*f.object);
         if current != Some(key) {
             current = Some(key);
             let ns = f
