@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use crate::prelude::*;
 
 declare_check! {
@@ -56,20 +58,64 @@ enum Namespaces {
     Named(Vec<String>),
 }
 
-impl Namespaces {
-    fn contains(&self, ns: &str) -> bool {
-        match self {
-            Namespaces::Any => true,
-            Namespaces::Named(names) => names.iter().any(|n| n == ns),
-        }
-    }
-}
-
 /// A PodMonitor- or ServiceMonitor-like object.
 struct Monitor<'a> {
     object: &'a Object,
     selector: LabelSelector,
     namespaces: Namespaces,
+}
+
+/// Monitors indexed by the namespaces they look in, so that a workload only meets the
+/// monitors of its namespace; candidates come in the order of the monitor list.
+struct MonitorIndex<'a> {
+    monitors: Vec<Monitor<'a>>,
+    /// Positions of the monitors that look in every namespace.
+    any: Vec<usize>,
+    /// Positions of the monitors that look in a named namespace, per namespace.
+    named: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> MonitorIndex<'a> {
+    fn new(monitors: Vec<Monitor<'a>>) -> Self {
+        let mut any = Vec::new();
+        let mut named: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, m) in monitors.iter().enumerate() {
+            match &m.namespaces {
+                Namespaces::Any => any.push(i),
+                Namespaces::Named(names) => {
+                    for n in names {
+                        let list = named.entry(n.clone()).or_default();
+                        if list.last() != Some(&i) {
+                            list.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        MonitorIndex {
+            monitors,
+            any,
+            named,
+        }
+    }
+
+    /// The first monitor (in list order) that looks in `ns` and satisfies `pred`.
+    fn find(&self, ns: &str, mut pred: impl FnMut(&Monitor<'a>) -> bool) -> Option<&Monitor<'a>> {
+        let named = self.named.get(ns).map(Vec::as_slice).unwrap_or_default();
+        let (mut a, mut b) = (self.any.iter().peekable(), named.iter().peekable());
+        loop {
+            let i = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x < y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => return None,
+            };
+            let m = &self.monitors[*i?];
+            if pred(m) {
+                return Some(m);
+            }
+        }
+    }
 }
 
 /// Monitors of the given (group, kind) pairs. `cluster_wide` kinds look in every namespace;
@@ -135,7 +181,7 @@ fn is_true(value: Option<&Node>) -> bool {
 }
 
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
-    let pod_monitors = monitors(
+    let pod_monitors = MonitorIndex::new(monitors(
         cx,
         &[
             ("monitoring.coreos.com", "PodMonitor", Scope::Selector),
@@ -151,8 +197,8 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 Scope::Cluster,
             ),
         ],
-    );
-    let service_monitors = monitors(
+    ));
+    let service_monitors = MonitorIndex::new(monitors(
         cx,
         &[
             ("monitoring.coreos.com", "ServiceMonitor", Scope::Selector),
@@ -162,7 +208,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 Scope::Selector,
             ),
         ],
-    );
+    ));
     for (w, object) in cx.long_running_app_workloads() {
         let ns = object.namespace_key();
         let pod_annotations = w.pod_metadata(object).and_then(|m| m.get("annotations"));
@@ -186,19 +232,13 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         }
         if evidence.is_none() {
             evidence = pod_monitors
-                .iter()
-                .find(|m| m.namespaces.contains(ns) && m.selector.matches(w.pod_labels(object)))
+                .find(ns, |m| m.selector.matches(w.pod_labels(object)))
                 .map(|m| format!("{} `{}`", m.object.kind(), m.object.name()));
         }
         if evidence.is_none() {
             evidence = cx.inv.services_of(w).find_map(|s| {
-                let labels: Vec<(&str, &str)> = s.labels().collect();
                 service_monitors
-                    .iter()
-                    .find(|m| {
-                        m.namespaces.contains(s.namespace_key())
-                            && m.selector.matches(labels.iter().copied())
-                    })
+                    .find(s.namespace_key(), |m| m.selector.matches(s.labels()))
                     .map(|m| format!("{} `{}`", m.object.kind(), m.object.name()))
             });
         }

@@ -1,4 +1,4 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::prelude::*;
 
@@ -212,23 +212,46 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
     if namespaces.is_empty() {
         return;
     }
-    let policies: Vec<&Object> = cx
+    // NetworkPolicies by namespace, in input order.
+    let mut policies: HashMap<&str, Vec<&Object>> = HashMap::new();
+    for p in cx
         .inv
         .of_kind("NetworkPolicy")
         .filter(|o| o.api_group() == "networking.k8s.io")
-        .collect();
-    let other_engines: Vec<&Object> = ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"]
+    {
+        policies.entry(p.namespace_key()).or_default().push(p);
+    }
+    // Policies of other engines: the first cluster-wide one, and the first one of each
+    // namespace, with their positions in the list the verdict names the first of.
+    let mut clusterwide_engine: Option<(usize, &Object)> = None;
+    let mut namespaced_engine: HashMap<&str, (usize, &Object)> = HashMap::new();
+    for (i, o) in ["CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"]
         .into_iter()
         .chain(["NetworkPolicy", "GlobalNetworkPolicy"])
         .flat_map(|k| cx.inv.of_kind(k))
         .filter(|o| is_other_engine_policy(o))
-        .collect();
+        .enumerate()
+    {
+        if matches!(
+            o.kind(),
+            "CiliumClusterwideNetworkPolicy" | "GlobalNetworkPolicy"
+        ) {
+            clusterwide_engine.get_or_insert((i, o));
+        } else {
+            namespaced_engine.entry(o.namespace_key()).or_insert((i, o));
+        }
+    }
+    // The first core Namespace object of each name.
+    let mut namespace_objects: HashMap<&str, &Object> = HashMap::new();
+    for o in cx
+        .inv
+        .of_kind("Namespace")
+        .filter(|o| o.api_group().is_empty())
+    {
+        namespace_objects.entry(o.name()).or_insert(o);
+    }
     for (ns, first_workload) in namespaces {
-        let in_ns: Vec<&Object> = policies
-            .iter()
-            .copied()
-            .filter(|p| p.namespace_key() == ns)
-            .collect();
+        let in_ns: &[&Object] = policies.get(ns).map(Vec::as_slice).unwrap_or_default();
         let all_pods: Vec<&Object> = in_ns
             .iter()
             .copied()
@@ -239,17 +262,12 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         let dns = in_ns.iter().any(|p| {
             has_type(p, Direction::Egress) && rules(p, Direction::Egress).iter().any(allows_dns)
         });
-        let alternative = other_engines.iter().find(|o| {
-            matches!(
-                o.kind(),
-                "CiliumClusterwideNetworkPolicy" | "GlobalNetworkPolicy"
-            ) || o.namespace_key() == ns
-        });
+        let alternative = match (clusterwide_engine, namespaced_engine.get(ns).copied()) {
+            (Some((a, x)), Some((b, y))) => Some(if a < b { x } else { y }),
+            (x, y) => x.or(y).map(|(_, o)| o),
+        };
 
-        let namespace_object = cx
-            .inv
-            .of_kind("Namespace")
-            .find(|o| o.api_group().is_empty() && o.name() == ns);
+        let namespace_object = namespace_objects.get(ns).copied();
         let (subject, suffix) = match namespace_object {
             Some(o) => (Subject::object(o), String::new()),
             None => (

@@ -1,3 +1,8 @@
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use kwar_yaml::Pos;
 
 use crate::prelude::*;
@@ -59,18 +64,55 @@ declare_check! {
     run
 }
 
-fn normalize(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+/// The letters and digits of a key, lowercased (`Splunk_HEC-Token` → `splunkhectoken`).
+fn normalized(key: &str) -> impl DoubleEndedIterator<Item = u8> + Clone + '_ {
+    key.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| b.to_ascii_lowercase())
+}
+
+/// Whether the normalized key contains `needle` (lowercase letters).
+fn normalized_contains(key: &str, needle: &[u8]) -> bool {
+    let mut rest = normalized(key);
+    loop {
+        if rest.clone().take(needle.len()).eq(needle.iter().copied()) {
+            return true;
+        }
+        if rest.next().is_none() {
+            return false;
+        }
+    }
 }
 
 /// Whether a key names a Splunk token; a plain `token` counts inside a Splunk configuration.
 fn is_token_key(key: &str, splunk_context: bool) -> bool {
-    let k = normalize(key);
-    (k.ends_with("token") && (k.contains("hec") || k.contains("splunk")))
-        || (splunk_context && (k == "token" || k == "accesstoken"))
+    if !normalized(key).rev().take(5).eq(b"nekot".iter().copied()) {
+        return false;
+    }
+    normalized_contains(key, b"hec")
+        || normalized_contains(key, b"splunk")
+        || (splunk_context
+            && (normalized(key).eq(b"token".iter().copied())
+                || normalized(key).eq(b"accesstoken".iter().copied())))
+}
+
+/// `token` in any ASCII case: a configuration without it holds no token setting.
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| Regex::new("(?i-u)token").unwrap());
+
+/// Whether `text` contains `needle` (lowercase ASCII), ignoring ASCII case.
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    crate::rules::application::no_secrets_in_configmaps::contains_ignore_case(
+        text.as_bytes(),
+        needle.as_bytes(),
+    )
+}
+
+/// The text of a scalar, borrowed when it is a string (`Node::scalar_text` copies it).
+fn scalar_text(node: &Node) -> Option<Cow<'_, str>> {
+    match node.as_str() {
+        Some(s) => Some(Cow::Borrowed(s)),
+        None => node.scalar_text().map(Cow::Owned),
+    }
 }
 
 /// The value of a token setting, unquoted; None when it is not a token at all (empty, a
@@ -108,7 +150,7 @@ struct Setting {
 /// Token settings in a configuration file that is not a YAML mapping (fluentd, Fluent Bit).
 fn scan_text(text: &str, path: &str, anchor: Pos, out: &mut Vec<Setting>) {
     // A plain `token` only counts in a Splunk HEC exporter / output configuration.
-    let splunk = text.to_ascii_lowercase().contains("splunk_hec");
+    let splunk = contains_ignore_case(text, "splunk_hec");
     for line in text.lines() {
         let line = line.trim_start().trim_start_matches("- ").trim_start();
         if line.starts_with('#') {
@@ -140,7 +182,7 @@ fn scan_text(text: &str, path: &str, anchor: Pos, out: &mut Vec<Setting>) {
 /// is a mapping, so that a plain `token` is judged by the keys above it; read line by line
 /// otherwise (fluentd, Fluent Bit).
 fn scan_config(text: &str, path: &str, splunk: bool, anchor: Pos, out: &mut Vec<Setting>) {
-    if !text.to_ascii_lowercase().contains("token") {
+    if !TOKEN.is_match(text) {
         return;
     }
     let parsed = kwar_yaml::parse_document(&kwar_yaml::Chunk {
@@ -164,24 +206,30 @@ fn scan_tree(node: &Node, path: &str, splunk: bool, anchor: Option<Pos>, out: &m
         Value::Map(entries) => {
             for (k, v) in entries {
                 let key = k.as_str().unwrap_or_default();
-                let child = if path.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{path}.{key}")
+                let child = || {
+                    if path.is_empty() {
+                        key.to_string()
+                    } else {
+                        format!("{path}.{key}")
+                    }
                 };
-                let splunk_here = splunk || key.to_ascii_lowercase().contains("splunk");
-                match v.scalar_text() {
+                let splunk_here = splunk || contains_ignore_case(key, "splunk");
+                match scalar_text(v) {
                     Some(text) if is_token_key(key, splunk_here) => {
                         if let Some(t) = token_value(&text) {
                             out.push(Setting {
-                                path: child,
+                                path: child(),
                                 key: key.to_string(),
                                 literal: !is_reference(t),
                                 pos: anchor.unwrap_or(v.pos),
                             });
                         }
                     }
-                    _ => scan_tree(v, &child, splunk_here, anchor, out),
+                    // Only mappings and sequences hold further settings.
+                    _ if matches!(v.value, Value::Map(_) | Value::Seq(_)) => {
+                        scan_tree(v, &child(), splunk_here, anchor, out)
+                    }
+                    _ => {}
                 }
             }
         }
@@ -233,7 +281,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         let mut settings = Vec::new();
         for (k, v) in cm.root().get("data").map(Node::entries).unwrap_or_default() {
             let key = k.as_str().unwrap_or_default();
-            let Some(text) = v.scalar_text() else {
+            let Some(text) = scalar_text(v) else {
                 continue;
             };
             if is_token_key(key, false) {
@@ -245,7 +293,8 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                         pos: v.pos,
                     });
                 }
-            } else {
+            } else if TOKEN.is_match(&text) {
+                // (scan_config skips a text without `token` too: test it before the path.)
                 scan_config(&text, &data_path(key), false, v.pos, &mut settings);
             }
         }
@@ -365,5 +414,45 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
             }
         }
         judge(app, "Application", &settings, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The allocating version `is_token_key` replaced, as a reference.
+    fn reference_is_token_key(key: &str, splunk_context: bool) -> bool {
+        let k: String = key
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        (k.ends_with("token") && (k.contains("hec") || k.contains("splunk")))
+            || (splunk_context && (k == "token" || k == "accesstoken"))
+    }
+
+    #[test]
+    fn token_keys_agree_with_the_reference() {
+        let fragments = [
+            "splunk", "Splunk", "SPL", "unk", "hec", "HEC", "h", "ec", "_", "-", ".", "token",
+            "Token", "TOK", "en", "access", "Access", "é", "x", "1", "/", " ",
+        ];
+        for a in fragments {
+            for b in fragments {
+                for c in fragments {
+                    for d in ["", "token", "_Token", "s"] {
+                        let key = format!("{a}{b}{c}{d}");
+                        for splunk in [false, true] {
+                            assert_eq!(
+                                is_token_key(&key, splunk),
+                                reference_is_token_key(&key, splunk),
+                                "{key} {splunk}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -61,12 +62,17 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
         let mut finding = None;
         'fields: for field in ["data", "binaryData"] {
             for (key, value) in cm.root().get(field).map(Node::entries).unwrap_or_default() {
-                let Some(text) = value.scalar_text() else {
+                // Borrowed when it is a string: `Node::scalar_text` would copy every value.
+                let Some(text) = value
+                    .as_str()
+                    .map(Cow::Borrowed)
+                    .or_else(|| value.scalar_text().map(Cow::Owned))
+                else {
                     continue;
                 };
                 let text = if field == "binaryData" {
                     match base64_decode(&text) {
-                        Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                        Some(bytes) => Cow::Owned(String::from_utf8_lossy(&bytes).into_owned()),
                         None => continue,
                     }
                 } else {
@@ -128,22 +134,22 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
 
 /// Describes the private key found in `text`, if any.
 fn private_key(text: &str) -> Option<String> {
-    if !text.contains("PRIVATE") && !text.contains("Private-Lines") {
-        return None;
-    }
-    for m in PEM_PRIVATE_KEY.captures_iter(text) {
-        let body = m.get(2).map_or("", |b| b.as_str());
-        let has_data = body
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
-            .count()
-            >= 4;
-        if has_data {
-            return Some(format!("BEGIN {}", &m[1]));
+    // Each pattern holds a literal (`PRIVATE KEY`, `PuTTY-User-Key-File-`): values without
+    // it, nearly all of them, skip that regex.
+    if text.contains("PRIVATE KEY") {
+        for m in PEM_PRIVATE_KEY.captures_iter(text) {
+            let body = m.get(2).map_or("", |b| b.as_str());
+            let has_data = body
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '+' || *c == '/')
+                .count()
+                >= 4;
+            if has_data {
+                return Some(format!("BEGIN {}", &m[1]));
+            }
         }
     }
-    PUTTY_PRIVATE_KEY
-        .is_match(text)
+    (text.contains("PuTTY-User-Key-File-") && PUTTY_PRIVATE_KEY.is_match(text))
         .then(|| "PuTTY private key file".to_string())
 }
 
