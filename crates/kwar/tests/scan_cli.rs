@@ -427,3 +427,82 @@ fn explain_prints_the_documentation_of_every_check() {
     }
     assert_eq!(kwar(&["explain", "no-such-check"]).status.code(), Some(2));
 }
+
+#[test]
+fn kustomize_overlays_are_rendered_with_kubectl() {
+    if Command::new("kubectl")
+        .arg("version")
+        .arg("--client")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: kubectl is not on PATH (the missing-tool error is tested separately)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().join("base");
+    let overlay = dir.path().join("overlays/prod");
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&overlay).unwrap();
+    std::fs::write(
+        base.join("deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: web:1.0.0}]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        base.join("kustomization.yaml"),
+        "resources: [deployment.yaml]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        overlay.join("kustomization.yaml"),
+        "resources: [../../base]\nnamespace: prod\npatches:\n- target: {kind: Deployment, name: web}\n  patch: |-\n    - op: replace\n      path: /spec/replicas\n      value: 3\n",
+    )
+    .unwrap();
+    let (report, _) = json_report(&[
+        overlay.to_str().unwrap(),
+        "--kustomize",
+        "--check",
+        "multiple-replicas",
+        "--fail-on",
+        "never",
+    ]);
+    assert!(
+        report["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        report["errors"]
+    );
+    // Rendered: one Deployment, in the overlay's namespace, with the patched replica count.
+    assert_eq!(report["summary"]["objects"], 1);
+    let checks = report["summary"]["checks"].as_array().unwrap();
+    let tally = checks
+        .iter()
+        .find(|c| c["check"] == "multiple-replicas")
+        .unwrap();
+    assert_eq!(
+        (tally["passed"].as_u64(), tally["failed"].as_u64()),
+        (Some(1), Some(0)),
+        "{tally}"
+    );
+    // The base alone still has one replica: the overlay really was rendered, not read as files.
+    let (base_report, _) = json_report(&[
+        base.to_str().unwrap(),
+        "--kustomize",
+        "--check",
+        "multiple-replicas",
+        "--fail-on",
+        "never",
+    ]);
+    let f = &base_report["findings"][0];
+    assert_eq!(
+        (f["check"].as_str(), f["object"]["namespace"].as_str()),
+        (Some("multiple-replicas"), None)
+    );
+    assert!(
+        f["location"]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("(kustomize build)"),
+        "{f}"
+    );
+}
