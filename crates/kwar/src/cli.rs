@@ -224,7 +224,8 @@ pub struct ReviewArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// The review workspace: where the default answers file (review.yaml) is looked up.
+    /// The review workspace: where the default answers file (review.yaml) is looked up and
+    /// milestones are saved (milestones/NAME.json).
     #[arg(long, value_name = "DIR", default_value = ".kwar")]
     pub workspace: PathBuf,
 
