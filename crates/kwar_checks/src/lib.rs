@@ -4,10 +4,12 @@
 //! catalog supplies its item, severity and pillars.
 
 mod context;
+mod disruption_budget;
 pub mod example;
 pub mod image;
 mod outcome;
 pub mod rules;
+mod storage_class;
 
 #[cfg(test)]
 mod testing;

@@ -1,3 +1,4 @@
+use crate::disruption_budget::allowed_disruptions;
 use crate::prelude::*;
 
 declare_check! {
@@ -42,39 +43,6 @@ declare_check! {
     run
 }
 
-/// An IntOrString scaled to `total` and rounded up, as the disruption controller does.
-fn scaled(node: &Node, total: i64) -> Option<i64> {
-    if let Some(i) = node.as_i64() {
-        return Some(i);
-    }
-    let text = node.as_str()?.trim();
-    match text.strip_suffix('%') {
-        Some(p) => {
-            let p: i64 = p.trim().parse().ok()?;
-            Some((p * total + 99) / 100)
-        }
-        None => text.parse().ok(),
-    }
-}
-
-/// How many pods the PDB lets be evicted when `replicas` are healthy; Err names an unreadable
-/// field.
-fn disruptions_allowed(pdb: &Object, replicas: i64) -> Result<(i64, String), String> {
-    let spec = pdb.spec();
-    let field = |name: &str| spec.and_then(|s| s.get(name)).filter(|n| !n.is_null());
-    if let Some(n) = field("maxUnavailable") {
-        let text = n.scalar_text().unwrap_or_default();
-        let v = scaled(n, replicas).ok_or(format!("maxUnavailable `{text}`"))?;
-        return Ok((v.max(0), format!("maxUnavailable: {text}")));
-    }
-    if let Some(n) = field("minAvailable") {
-        let text = n.scalar_text().unwrap_or_default();
-        let v = scaled(n, replicas).ok_or(format!("minAvailable `{text}`"))?;
-        return Ok(((replicas - v).max(0), format!("minAvailable: {text}")));
-    }
-    Ok((replicas, "no minAvailable or maxUnavailable".into()))
-}
-
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
     for (w, object) in cx.app_workloads() {
         if w.kind == WorkloadKind::Pod {
@@ -93,7 +61,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                     object.display_name()
                 ),
             ),
-            [pdb] => match disruptions_allowed(pdb, replicas) {
+            [pdb] => match allowed_disruptions(pdb, replicas) {
                 Err(field) => out.unknown(
                     subject,
                     format!(
@@ -101,11 +69,12 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                         pdb.name()
                     ),
                 ),
-                Ok((0, how)) => out.fail(
+                Ok(allowance) if allowance.allowed == 0 => out.fail(
                     subject,
                     format!(
-                        "PodDisruptionBudget `{}` ({how}) allows no disruption of {} at {replicas} replicas: node drains and upgrades are blocked",
+                        "PodDisruptionBudget `{}` ({}) allows no disruption of {} at {replicas} replicas: node drains and upgrades are blocked",
                         pdb.name(),
+                        allowance.describe(),
                         object.display_name()
                     ),
                 ),

@@ -1,4 +1,5 @@
 use crate::prelude::*;
+use crate::storage_class::{ebs_classes, parameter};
 
 declare_check! {
     /// ## What it checks
@@ -39,35 +40,8 @@ declare_check! {
     run
 }
 
-/// Provisioners that create EBS volumes.
-const EBS_PROVISIONERS: [&str; 3] = [
-    "ebs.csi.aws.com",
-    "ebs.csi.eks.amazonaws.com",
-    "kubernetes.io/aws-ebs",
-];
-
-fn is_ebs_class(object: &Object) -> bool {
-    object.api_group().starts_with("storage.k8s.io")
-        && object
-            .root()
-            .get("provisioner")
-            .and_then(Node::as_str)
-            .is_some_and(|p| EBS_PROVISIONERS.contains(&p))
-}
-
-/// A StorageClass parameter, its key matched case-insensitively (as the EBS CSI driver does).
-fn parameter<'a>(object: &'a Object, key: &str) -> Option<(&'a Node, &'a Node)> {
-    object
-        .root()
-        .get("parameters")?
-        .entries()
-        .iter()
-        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(key)))
-        .map(|(k, v)| (k, v))
-}
-
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
-    for sc in cx.inv.of_kind("StorageClass").filter(|o| is_ebs_class(o)) {
+    for sc in ebs_classes(cx.inv) {
         match parameter(sc, "type") {
             Some((k, v))
                 if v.scalar_text()

@@ -1,4 +1,5 @@
 use crate::prelude::*;
+use crate::storage_class::ebs_classes;
 
 declare_check! {
     /// ## What it checks
@@ -36,24 +37,8 @@ declare_check! {
     run
 }
 
-/// Provisioners that create EBS volumes.
-const EBS_PROVISIONERS: [&str; 3] = [
-    "ebs.csi.aws.com",
-    "ebs.csi.eks.amazonaws.com",
-    "kubernetes.io/aws-ebs",
-];
-
-fn is_ebs_class(object: &Object) -> bool {
-    object.api_group().starts_with("storage.k8s.io")
-        && object
-            .root()
-            .get("provisioner")
-            .and_then(Node::as_str)
-            .is_some_and(|p| EBS_PROVISIONERS.contains(&p))
-}
-
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
-    for sc in cx.inv.of_kind("StorageClass").filter(|o| is_ebs_class(o)) {
+    for sc in ebs_classes(cx.inv) {
         let mode = sc.root().get("volumeBindingMode");
         match mode.and_then(Node::as_str) {
             Some("WaitForFirstConsumer") => out.pass(sc),

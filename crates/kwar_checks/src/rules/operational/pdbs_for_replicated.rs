@@ -1,3 +1,4 @@
+use crate::disruption_budget::allowed_disruptions;
 use crate::prelude::*;
 
 declare_check! {
@@ -58,21 +59,21 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 Subject::object(object),
                 format!("{label} runs {replicas} replicas but no PodDisruptionBudget selects its pods"),
             ),
-            [pdb] => {
-                let (allowed, path, node) = allowed_disruptions(pdb, replicas);
-                if allowed >= 1 {
-                    out.pass(object);
-                } else {
-                    out.warn(
-                        Subject::object(object),
-                        format!(
-                            "PodDisruptionBudget `{}` allows no disruption of {label} at {replicas} replicas ({path}: {}), so its nodes cannot be drained",
-                            pdb.name(),
-                            node.and_then(Node::scalar_text).unwrap_or_default()
-                        ),
-                    );
-                }
-            }
+            [pdb] => match allowed_disruptions(pdb, replicas) {
+                Err(field) => out.unknown(
+                    Subject::object(object),
+                    format!("PodDisruptionBudget `{}` has an unreadable {field}", pdb.name()),
+                ),
+                Ok(allowance) if allowance.allowed >= 1 => out.pass(object),
+                Ok(allowance) => out.warn(
+                    Subject::object(object),
+                    format!(
+                        "PodDisruptionBudget `{}` allows no disruption of {label} at {replicas} replicas ({}), so its nodes cannot be drained",
+                        pdb.name(),
+                        allowance.describe()
+                    ),
+                ),
+            },
             several => out.warn(
                 Subject::object(object),
                 format!(
@@ -82,40 +83,5 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 ),
             ),
         }
-    }
-}
-
-/// Disruptions the PDB allows with `replicas` healthy pods, with the field that decides it.
-fn allowed_disruptions(pdb: &Object, replicas: i64) -> (i64, &'static str, Option<&Node>) {
-    let spec = pdb.root().get("spec");
-    if let Some(n) = spec.and_then(|s| s.get("maxUnavailable")) {
-        let max = scaled(n, replicas).unwrap_or(0);
-        return (max.min(replicas), "maxUnavailable", Some(n));
-    }
-    if let Some(n) = spec.and_then(|s| s.get("minAvailable")) {
-        let min = scaled(n, replicas).unwrap_or(replicas);
-        return ((replicas - min).max(0), "minAvailable", Some(n));
-    }
-    // Neither field: policy/v1beta1 defaulted minAvailable to 1; policy/v1 requires nothing.
-    if pdb.api_version() == "policy/v1beta1" {
-        ((replicas - 1).max(0), "minAvailable", None)
-    } else {
-        (replicas, "minAvailable", None)
-    }
-}
-
-/// An int-or-percent value scaled to `replicas`, percentages rounded up as the disruption
-/// controller does.
-fn scaled(node: &Node, replicas: i64) -> Option<i64> {
-    if let Some(i) = node.as_i64() {
-        return Some(i);
-    }
-    let text = node.as_str()?.trim();
-    match text.strip_suffix('%') {
-        Some(p) => {
-            let p: i64 = p.trim().parse().ok()?;
-            Some((p * replicas + 99) / 100)
-        }
-        None => text.parse().ok(),
     }
 }
