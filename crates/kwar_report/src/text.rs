@@ -49,6 +49,14 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
     let bold = Style::new().effects(Effects::BOLD);
     let dim = AnsiColor::BrightBlack.on_default();
     let mut current: Option<(&str, &crate::ObjectRef)> = None;
+    // Check ids padded to the longest one shown, so that messages line up.
+    let check_width = review
+        .findings
+        .iter()
+        .filter(|f| options.show_suppressed || f.suppression.is_none())
+        .map(|f| f.check.len())
+        .max()
+        .unwrap_or(0);
     let shown = review
         .findings
         .iter()
@@ -87,7 +95,7 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
             "  {:>5}  {}  {}  {}",
             format!("{}:{}", f.location.line, f.location.column),
             p.paint(severity_style(f.severity), &format!("{label:<8}")),
-            p.paint(bold, f.check),
+            p.paint(bold, &format!("{:<check_width$}", f.check)),
             f.message
         )?;
         if let Some(s) = &f.suppression {
