@@ -11,7 +11,6 @@ mod parse;
 mod template;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use kwar_catalog::Severity;
@@ -40,28 +39,7 @@ pub const DEVELOPMENT_RELAXED_CHECKS: [&str; 9] = [
 ];
 
 /// A problem in the config file, with where it is and, when one helps, what to write instead.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct ConfigError {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
-    }
-}
+pub type ConfigError = kwar_yaml::LocatedError;
 
 /// The environment a review is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -20,8 +20,6 @@
 //! Read with `kwar_yaml`: every problem (a YAML error, a duplicate key, an unknown key, item
 //! or choice, a wrong type) is collected with its file, line and column.
 
-use std::fmt;
-
 use kwar_catalog::Catalog;
 use kwar_yaml::{parse_document, split_documents, Node, Pos};
 
@@ -178,30 +176,7 @@ impl Answers {
 }
 
 /// A problem in the answers file, with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswersError {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl fmt::Display for AnswersError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for AnswersError {}
+pub type AnswersError = kwar_yaml::LocatedError;
 
 struct Reader<'a> {
     file: &'a str,

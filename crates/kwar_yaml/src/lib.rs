@@ -6,11 +6,13 @@
 //! on top of `saphyr-parser` events and keeps the line and column of every node, so a finding
 //! can point at the offending field.
 
+mod located;
 mod node;
 mod reader;
 mod resolve;
 mod split;
 
+pub use located::LocatedError;
 pub use node::{Node, Pos, Text, Value};
 pub use reader::{parse_document, ParseError, ParsedDocument};
 pub use resolve::resolve_plain;
