@@ -3,8 +3,10 @@
 
 mod common;
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use common::workspace_root;
 use kwar_catalog::Catalog;
@@ -41,6 +43,15 @@ fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
 
 fn spawn(shop: &Path, answers: &Path) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kwar"));
+    // A test runner started in the background of a non-interactive shell inherits SIGINT as
+    // ignored, and so would kwar: give it the default disposition a terminal user has.
+    // SAFETY: signal() is async-signal-safe, as pre_exec requires.
+    unsafe {
+        command.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     command
         .args(["review", "--interactive", "--answers"])
         .arg(answers)
@@ -183,7 +194,16 @@ fn ctrl_c_keeps_the_answers_given_so_far() {
     s.exp_string("Answer [").unwrap();
     // Ctrl-C through the terminal: SIGINT to the foreground process.
     s.send_control('c').unwrap();
-    let status = s.process().wait().unwrap();
+    let deadline = Instant::now() + Duration::from_millis(TIMEOUT_MS);
+    let status = loop {
+        match s.process().status() {
+            Some(WaitStatus::StillAlive) | None if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20))
+            }
+            Some(WaitStatus::StillAlive) | None => panic!("kwar did not end on Ctrl-C"),
+            Some(status) => break status,
+        }
+    };
     assert!(
         matches!(status, WaitStatus::Signaled(_, Signal::SIGINT, _)),
         "{status:?}"
