@@ -108,9 +108,13 @@ pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
             kustomize: args.kustomize,
         },
     );
+    let progress = Progress::start(texts.len());
     let set = read_objects(texts, errors);
+    progress.step(&format!("indexing {} objects", set.objects.len()));
     let inventory = Inventory::build(set.objects);
+    progress.step(&format!("running {} checks", checks.len()));
     let mut outcomes = run_checks(&inventory, &policy.config().params(), &checks);
+    progress.finish();
     outcomes.extend(kwar_cel::run_rules(&custom_rules, &inventory));
     let options = ReviewOptions {
         custom_checks: custom_rules.iter().map(kwar_cel::check_meta).collect(),
@@ -152,4 +156,34 @@ fn select_checks(only: &[String], skip: &[String]) -> Result<Vec<&'static CheckD
         .filter(|c| only.is_empty() || only.iter().any(|o| o == c.id))
         .filter(|c| !skip.iter().any(|s| s == c.id))
         .collect())
+}
+
+/// One status line on stderr while a large input is reviewed, so a long run shows that it
+/// works. Only on a terminal (never in pipes, CI logs or tests) and only for inputs large
+/// enough to take a noticeable time; cleared before the report is written.
+struct Progress {
+    shown: bool,
+}
+
+impl Progress {
+    const MIN_INPUTS: usize = 500;
+
+    fn start(inputs: usize) -> Progress {
+        let shown = inputs >= Self::MIN_INPUTS && io::stderr().is_terminal();
+        let progress = Progress { shown };
+        progress.step(&format!("reading {inputs} files"));
+        progress
+    }
+
+    fn step(&self, what: &str) {
+        if self.shown {
+            eprint!("\r\x1b[Kkwar: {what}…");
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown {
+            eprint!("\r\x1b[K");
+        }
+    }
 }
