@@ -140,7 +140,8 @@ pub struct ConfigInitArgs {
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     /// Files or directories to review (directories recursively: *.yaml, *.yml, *.json;
-    /// hidden entries and paths in .kwarignore are skipped). `-` reads stdin.
+    /// hidden entries, paths in .kwarignore and, inside a git repository, paths .gitignore
+    /// ignores are skipped). `-` reads stdin.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<String>,
 
