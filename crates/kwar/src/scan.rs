@@ -92,16 +92,21 @@ pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
         crate::policy::load_config(args.config.as_deref())?,
         args,
     )?;
-    let checks: Vec<_> = select_checks(&args.checks, &args.skip_checks)?
-        .into_iter()
-        // `--check` names exactly what runs; otherwise the config's enable/disable apply.
-        .filter(|c| !args.checks.is_empty() || policy.config().runs_check(c.id))
-        .collect();
     // Custom rules are compiled before any input is read: a broken rule stops the run.
     let mut custom_rules = policy.take_custom_rules();
     for pack in &args.rule_packs {
         custom_rules.extend(crate::custom_rules::load_pack(pack)?);
     }
+    let custom_ids: Vec<&str> = custom_rules.iter().map(|r| r.id.as_str()).collect();
+    let checks: Vec<_> = select_checks(&args.checks, &args.skip_checks, &custom_ids)?
+        .into_iter()
+        // `--check` names exactly what runs; otherwise the config's enable/disable apply.
+        .filter(|c| !args.checks.is_empty() || policy.config().runs_check(c.id))
+        .collect();
+    // `--check` and `--skip-check` select custom rules by their `custom:` id too.
+    custom_rules.retain(|r| {
+        (args.checks.is_empty() || args.checks.contains(&r.id)) && !args.skip_checks.contains(&r.id)
+    });
     let (texts, errors) = collect_inputs(
         &args.paths,
         &InputOptions {
@@ -135,10 +140,14 @@ pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
     Ok(Scanned { review, inventory })
 }
 
-fn select_checks(only: &[String], skip: &[String]) -> Result<Vec<&'static CheckDef>, String> {
+fn select_checks(
+    only: &[String],
+    skip: &[String],
+    custom_ids: &[&str],
+) -> Result<Vec<&'static CheckDef>, String> {
     let all = all_checks();
     for id in only.iter().chain(skip) {
-        if !all.iter().any(|c| c.id == id) {
+        if !all.iter().any(|c| c.id == id) && !custom_ids.contains(&id.as_str()) {
             let hint = all
                 .iter()
                 .map(|c| c.id)

@@ -172,15 +172,15 @@ fn a_rule_pack_runs_on_the_example_shop() {
         .unwrap()
         .contains("could not be evaluated"));
 
-    // A rule's findings gate like any other: with only a low built-in check running, the
-    // rule's high findings are what fail the default threshold.
+    // A rule's findings gate like any other: with only a low built-in check running beside
+    // the rule, the rule's high findings are what fail the default threshold.
     let out = kwar(&[
         "scan",
         "examples/shop",
         "--rules",
         &pack,
         "--check",
-        "traceable-tag",
+        "traceable-tag,custom:ecr-only",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -278,4 +278,59 @@ fn the_rule_pack_runs_over_the_corpus() {
             .sum();
         assert!(evaluated > 50, "{check} evaluated only {evaluated} objects");
     }
+}
+
+#[test]
+fn check_and_skip_check_select_custom_rules_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let pack = write_pack(dir.path(), PACK);
+    // Only one custom rule and one catalog check run.
+    let (report, _) = json_report(&[
+        "examples/shop",
+        "--rules",
+        &pack,
+        "--check",
+        "custom:ecr-only,not-privileged",
+        "--fail-on",
+        "never",
+    ]);
+    let mut ran: Vec<&str> = report["summary"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["check"].as_str().unwrap())
+        .collect();
+    ran.sort_unstable();
+    assert_eq!(ran, ["custom:ecr-only", "not-privileged"]);
+    // Skipping a custom rule removes it and nothing else of the pack.
+    let (report, _) = json_report(&[
+        "examples/shop",
+        "--rules",
+        &pack,
+        "--skip-check",
+        "custom:ecr-only",
+        "--fail-on",
+        "never",
+    ]);
+    let customs: Vec<&str> = report["summary"]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["check"].as_str().unwrap())
+        .filter(|c| c.starts_with("custom:"))
+        .collect();
+    assert!(
+        !customs.contains(&"custom:ecr-only") && customs.contains(&"custom:memory-under-2gi"),
+        "{customs:?}"
+    );
+    // An unknown custom id is a usage error, as for catalog ids.
+    let out = kwar(&[
+        "scan",
+        "examples/shop",
+        "--rules",
+        &pack,
+        "--check",
+        "custom:nope",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
 }
