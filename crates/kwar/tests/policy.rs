@@ -159,6 +159,30 @@ fn an_inline_ignore_without_a_reason_suppresses_nothing_and_is_listed() {
 }
 
 #[test]
+fn an_inline_ignore_naming_an_unknown_check_is_listed() {
+    // A typo (`default-deny` misspelt) must not pass silently: the valid id still suppresses,
+    // the unknown one is listed with its line.
+    let dir = cart_with_annotations(
+        "    kwar.io/ignore: \"defualt-deny, hpa-coverage\"\n    kwar.io/ignore-reason: \"platform repo\"\n",
+    );
+    let (report, _) = scan_json(dir.path(), &["cart.yaml"]);
+    assert!(findings_of(&report, "default-deny")[0]["suppressed"].is_null());
+    assert!(!findings_of(&report, "hpa-coverage")[0]["suppressed"].is_null());
+    let listed = report["summary"]["ignoresOfUnknownChecks"]
+        .as_array()
+        .unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["check"], "defualt-deny");
+    assert_eq!(listed[0]["object"]["name"], "cart");
+    assert_eq!(listed[0]["line"], 20, "the line of the annotation");
+    let listing = text(&kwar_in(dir.path(), &["scan", "cart.yaml"]));
+    assert!(
+        listing.contains("unknown check `defualt-deny`"),
+        "{listing}"
+    );
+}
+
+#[test]
 fn inline_suppressions_can_be_forbidden_by_flag_or_config() {
     let dir = cart_with_annotations(
         "    kwar.io/ignore: default-deny\n    kwar.io/ignore-reason: \"we said so\"\n",

@@ -44,6 +44,9 @@ pub struct SuppressionPolicy<'a> {
 pub struct PolicyNotes {
     pub expired_exemptions: Vec<ExpiredExemption>,
     pub ignores_without_reason: Vec<IgnoreWithoutReason>,
+    /// Check ids named in `kwar.io/ignore` annotations that no check or rule has: a typo
+    /// would otherwise silently suppress nothing.
+    pub ignores_of_unknown_checks: Vec<IgnoreWithoutReason>,
     /// Findings left out because the baseline already knew them.
     pub baselined: usize,
 }
@@ -62,7 +65,8 @@ pub struct ExpiredExemption {
     pub findings: usize,
 }
 
-/// A `kwar.io/ignore` annotation without a `kwar.io/ignore-reason`.
+/// A `kwar.io/ignore` annotation that suppresses nothing: it has no `kwar.io/ignore-reason`,
+/// or (in `ignores_of_unknown_checks`) `checks` is an id no check or rule has.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IgnoreWithoutReason {
     pub object: ObjectRef,
@@ -95,6 +99,10 @@ type ObjectKey<'a> = (&'a str, &'a str, Option<&'a str>, &'a str);
 pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &SuppressionPolicy) {
     let mut inline: HashMap<usize, Vec<InlineIgnore>> = HashMap::new();
     let mut without_reason = Vec::new();
+    let mut unknown_checks = Vec::new();
+    let is_known = |id: &str| {
+        kwar_checks::find_check(id).is_some() || review.checks.iter().any(|m| m.id == id)
+    };
     if policy.inline {
         for object in inventory.objects() {
             let mut places = vec![object.metadata()];
@@ -111,6 +119,16 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
                     continue;
                 };
                 let checks = ignore.as_str().unwrap_or_default();
+                for id in parse_ignore_list(checks).unwrap_or_default() {
+                    if !is_known(&id) {
+                        unknown_checks.push(IgnoreWithoutReason {
+                            object: object_ref(object),
+                            file: object.file().clone(),
+                            line: ignore.pos.line.max(1),
+                            checks: id,
+                        });
+                    }
+                }
                 match annotation(IGNORE_REASON_ANNOTATION).map(str::trim) {
                     Some(reason) if !reason.is_empty() => {
                         inline.entry(object.id).or_default().push(InlineIgnore {
@@ -203,6 +221,7 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
     }
 
     review.policy.ignores_without_reason = without_reason;
+    review.policy.ignores_of_unknown_checks = unknown_checks;
     review.policy.expired_exemptions = policy
         .exemptions
         .iter()
@@ -268,6 +287,30 @@ pub(crate) fn write_policy_notes(
             )?;
         }
     }
+    if !notes.ignores_of_unknown_checks.is_empty() {
+        line("", false)?;
+        line(
+            &format!(
+                "Ignores naming no known check ({IGNORE_ANNOTATION}; `kwar rules` lists the ids)"
+            ),
+            true,
+        )?;
+        for i in &notes.ignores_of_unknown_checks {
+            let ns = i
+                .object
+                .namespace
+                .as_deref()
+                .map(|n| format!("{n}/"))
+                .unwrap_or_default();
+            line(
+                &format!(
+                    "  {}:{}  {} {ns}{}  unknown check `{}`",
+                    i.file, i.line, i.object.kind, i.object.name, i.checks
+                ),
+                false,
+            )?;
+        }
+    }
     if !notes.ignores_without_reason.is_empty() {
         line("", false)?;
         line(
@@ -328,6 +371,23 @@ pub(crate) fn add_policy_summary(review: &Review, summary: &mut serde_json::Valu
                 "reason": e.reason,
                 "expires": e.expires,
                 "findings": e.findings,
+            })
+        })
+        .collect();
+    summary["ignoresOfUnknownChecks"] = notes
+        .ignores_of_unknown_checks
+        .iter()
+        .map(|i| {
+            json!({
+                "object": {
+                    "apiVersion": i.object.api_version,
+                    "kind": i.object.kind,
+                    "namespace": i.object.namespace,
+                    "name": i.object.name,
+                },
+                "file": i.file.as_ref(),
+                "line": i.line,
+                "check": i.checks,
             })
         })
         .collect();
