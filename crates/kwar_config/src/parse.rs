@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use globset::GlobBuilder;
 use kwar_catalog::Severity;
-use kwar_yaml::{parse_document, split_documents, Node, Pos, Value};
+use kwar_yaml::{allowed_entries, parse_document, split_documents, Node, Pos, Value};
 use regex::Regex;
 
 use crate::{
@@ -81,13 +81,8 @@ struct Reader<'f> {
 
 impl Reader<'_> {
     fn error_at(&mut self, pos: Pos, message: String, hint: Option<String>) {
-        self.errors.push(ConfigError {
-            file: self.file.to_string(),
-            line: pos.line.max(1),
-            column: pos.col.max(1),
-            message,
-            hint,
-        });
+        self.errors
+            .push(ConfigError::at(self.file, pos, message, hint));
     }
 
     /// The entries of a mapping whose keys are all in `allowed`; unknown keys are reported.
@@ -105,20 +100,10 @@ impl Reader<'_> {
             self.wrong_type(node, what, "a mapping");
             return Vec::new();
         }
-        let mut entries = Vec::new();
-        for (key, value) in node.entries() {
-            let name = key.as_str().unwrap_or_default();
-            if allowed.contains(&name) {
-                entries.push((name, value));
-            } else {
-                self.error_at(
-                    key.pos,
-                    format!("unknown key `{name}` in {what}"),
-                    Some(format!("expected one of: {}", allowed.join(", "))),
-                );
-            }
-        }
-        entries
+        allowed_entries(node, what, allowed, self.file, &mut self.errors)
+            .into_iter()
+            .map(|(key, value)| (key.as_str().unwrap_or_default(), value))
+            .collect()
     }
 
     fn wrong_type(&mut self, node: &Node, what: &str, expected: &str) {

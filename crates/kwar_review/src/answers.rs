@@ -21,7 +21,7 @@
 //! or choice, a wrong type) is collected with its file, line and column.
 
 use kwar_catalog::Catalog;
-use kwar_yaml::{parse_document, split_documents, Node, Pos};
+use kwar_yaml::{allowed_entries, parse_document, split_documents, Node, Pos};
 
 const TOP_LEVEL_KEYS: &[&str] = &["workload", "answers"];
 const WORKLOAD_KEYS: &[&str] = &["name", "environment", "owner", "cluster", "description"];
@@ -186,13 +186,8 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error_at(&mut self, pos: Pos, message: String, hint: Option<String>) {
-        self.errors.push(AnswersError {
-            file: self.file.to_string(),
-            line: pos.line.max(1),
-            column: pos.col.max(1),
-            message,
-            hint,
-        });
+        self.errors
+            .push(AnswersError::at(self.file, pos, message, hint));
     }
 
     /// The entries of a mapping whose keys are all in `allowed`; others are reported.
@@ -206,20 +201,7 @@ impl Reader<'_> {
             self.error_at(node.pos, format!("{what} must be a mapping"), None);
             return Vec::new();
         }
-        let mut out = Vec::new();
-        for (key, value) in node.entries() {
-            let name = key.as_str().unwrap_or_default();
-            if allowed.contains(&name) {
-                out.push((key, value));
-            } else {
-                self.error_at(
-                    key.pos,
-                    format!("unknown key `{name}` in {what}"),
-                    Some(format!("expected one of: {}", allowed.join(", "))),
-                );
-            }
-        }
-        out
+        allowed_entries(node, what, allowed, self.file, &mut self.errors)
     }
 
     fn string(&mut self, node: &Node, what: &str) -> Option<String> {

@@ -12,7 +12,7 @@ mod reader;
 mod resolve;
 mod split;
 
-pub use located::LocatedError;
+pub use located::{allowed_entries, LocatedError};
 pub use node::{Node, Pos, Text, Value};
 pub use reader::{parse_document, ParseError, ParsedDocument};
 pub use resolve::resolve_plain;
