@@ -20,7 +20,7 @@ pub use review::{
 pub use sarif::{sarif_log, write_sarif};
 pub use score::{severity_weight, CheckTally, Scores};
 pub use suppress::{
-    apply_suppressions, ExpiredExemption, IgnoreWithoutReason, PolicyNotes, SuppressionPolicy,
+    apply_suppressions, ExpiredExemption, IneffectiveIgnore, PolicyNotes, SuppressionPolicy,
     IGNORE_ANNOTATION, IGNORE_REASON_ANNOTATION,
 };
 pub use text::{write_text, TextOptions};

@@ -43,10 +43,10 @@ pub struct SuppressionPolicy<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct PolicyNotes {
     pub expired_exemptions: Vec<ExpiredExemption>,
-    pub ignores_without_reason: Vec<IgnoreWithoutReason>,
+    pub ignores_without_reason: Vec<IneffectiveIgnore>,
     /// Check ids named in `kwar.io/ignore` annotations that no check or rule has: a typo
     /// would otherwise silently suppress nothing.
-    pub ignores_of_unknown_checks: Vec<IgnoreWithoutReason>,
+    pub ignores_of_unknown_checks: Vec<IneffectiveIgnore>,
     /// Findings left out because the baseline already knew them.
     pub baselined: usize,
 }
@@ -68,7 +68,7 @@ pub struct ExpiredExemption {
 /// A `kwar.io/ignore` annotation that suppresses nothing: it has no `kwar.io/ignore-reason`,
 /// or (in `ignores_of_unknown_checks`) `checks` is an id no check or rule has.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IgnoreWithoutReason {
+pub struct IneffectiveIgnore {
     pub object: ObjectRef,
     pub file: Arc<str>,
     pub line: u32,
@@ -121,7 +121,7 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
                 let checks = ignore.as_str().unwrap_or_default();
                 for id in parse_ignore_list(checks).unwrap_or_default() {
                     if !is_known(&id) {
-                        unknown_checks.push(IgnoreWithoutReason {
+                        unknown_checks.push(IneffectiveIgnore {
                             object: object_ref(object),
                             file: object.file().clone(),
                             line: ignore.pos.line.max(1),
@@ -136,7 +136,7 @@ pub fn apply_suppressions(review: &mut Review, inventory: &Inventory, policy: &S
                             reason: reason.to_string(),
                         })
                     }
-                    _ => without_reason.push(IgnoreWithoutReason {
+                    _ => without_reason.push(IneffectiveIgnore {
                         object: object_ref(object),
                         file: object.file().clone(),
                         line: ignore.pos.line.max(1),
@@ -287,37 +287,25 @@ pub(crate) fn write_policy_notes(
             )?;
         }
     }
-    if !notes.ignores_of_unknown_checks.is_empty() {
-        line("", false)?;
-        line(
-            &format!(
-                "Ignores naming no known check ({IGNORE_ANNOTATION}; `kwar rules` lists the ids)"
-            ),
-            true,
-        )?;
-        for i in &notes.ignores_of_unknown_checks {
-            let ns = i
-                .object
-                .namespace
-                .as_deref()
-                .map(|n| format!("{n}/"))
-                .unwrap_or_default();
-            line(
-                &format!(
-                    "  {}:{}  {} {ns}{}  unknown check `{}`",
-                    i.file, i.line, i.object.kind, i.object.name, i.checks
-                ),
-                false,
-            )?;
+    let sections = [
+        (
+            &notes.ignores_of_unknown_checks,
+            format!("Ignores naming no known check ({IGNORE_ANNOTATION}; `kwar rules` lists the ids)"),
+            (|id: &str| format!("unknown check `{id}`")) as fn(&str) -> String,
+        ),
+        (
+            &notes.ignores_without_reason,
+            format!("Ignores without a reason ({IGNORE_ANNOTATION} needs {IGNORE_REASON_ANNOTATION}; they suppress nothing)"),
+            |value: &str| format!("{IGNORE_ANNOTATION}: \"{value}\""),
+        ),
+    ];
+    for (ignores, heading, describe) in sections {
+        if ignores.is_empty() {
+            continue;
         }
-    }
-    if !notes.ignores_without_reason.is_empty() {
         line("", false)?;
-        line(
-            &format!("Ignores without a reason ({IGNORE_ANNOTATION} needs {IGNORE_REASON_ANNOTATION}; they suppress nothing)"),
-            true,
-        )?;
-        for i in &notes.ignores_without_reason {
+        line(&heading, true)?;
+        for i in ignores {
             let ns = i
                 .object
                 .namespace
@@ -326,8 +314,12 @@ pub(crate) fn write_policy_notes(
                 .unwrap_or_default();
             line(
                 &format!(
-                    "  {}:{}  {} {ns}{}  {IGNORE_ANNOTATION}: \"{}\"",
-                    i.file, i.line, i.object.kind, i.object.name, i.checks
+                    "  {}:{}  {} {ns}{}  {}",
+                    i.file,
+                    i.line,
+                    i.object.kind,
+                    i.object.name,
+                    describe(&i.checks)
                 ),
                 false,
             )?;
@@ -374,11 +366,17 @@ pub(crate) fn add_policy_summary(review: &Review, summary: &mut serde_json::Valu
             })
         })
         .collect();
-    summary["ignoresOfUnknownChecks"] = notes
-        .ignores_of_unknown_checks
+    summary["ignoresOfUnknownChecks"] = ignores_json(&notes.ignores_of_unknown_checks, "check");
+    summary["ignoresWithoutReason"] = ignores_json(&notes.ignores_without_reason, "checks");
+}
+
+/// Annotations that suppress nothing, for the JSON summary; `value_key` names the field that
+/// holds the annotation's value (`checks`) or the unknown id (`check`).
+fn ignores_json(ignores: &[IneffectiveIgnore], value_key: &str) -> serde_json::Value {
+    ignores
         .iter()
         .map(|i| {
-            json!({
+            let mut entry = json!({
                 "object": {
                     "apiVersion": i.object.api_version,
                     "kind": i.object.kind,
@@ -387,27 +385,11 @@ pub(crate) fn add_policy_summary(review: &Review, summary: &mut serde_json::Valu
                 },
                 "file": i.file.as_ref(),
                 "line": i.line,
-                "check": i.checks,
-            })
+            });
+            entry[value_key] = json!(i.checks);
+            entry
         })
-        .collect();
-    summary["ignoresWithoutReason"] = notes
-        .ignores_without_reason
-        .iter()
-        .map(|i| {
-            json!({
-                "object": {
-                    "apiVersion": i.object.api_version,
-                    "kind": i.object.kind,
-                    "namespace": i.object.namespace,
-                    "name": i.object.name,
-                },
-                "file": i.file.as_ref(),
-                "line": i.line,
-                "checks": i.checks,
-            })
-        })
-        .collect();
+        .collect()
 }
 
 impl Review {
