@@ -11,15 +11,7 @@ use common::*;
 use serde_json::Value;
 
 fn sarif_report(args: &[&str]) -> (Value, Option<i32>) {
-    let mut all = vec!["scan", "--format", "sarif"];
-    all.extend_from_slice(args);
-    let out = kwar(&all);
-    assert_ne!(
-        out.status.code(),
-        Some(101),
-        "kwar panicked: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = scan_output("sarif", args);
     let log = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}",
@@ -30,15 +22,7 @@ fn sarif_report(args: &[&str]) -> (Value, Option<i32>) {
 }
 
 fn junit_xml(args: &[&str]) -> (String, Option<i32>) {
-    let mut all = vec!["scan", "--format", "junit"];
-    all.extend_from_slice(args);
-    let out = kwar(&all);
-    assert_ne!(
-        out.status.code(),
-        Some(101),
-        "kwar panicked: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = scan_output("junit", args);
     (
         String::from_utf8(out.stdout).expect("UTF-8"),
         out.status.code(),

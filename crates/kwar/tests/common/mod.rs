@@ -29,8 +29,9 @@ pub fn kwar(args: &[&str]) -> Output {
         .expect("kwar runs")
 }
 
-pub fn json_report(args: &[&str]) -> (serde_json::Value, Option<i32>) {
-    let mut all = vec!["scan", "--format", "json"];
+/// `kwar scan --format FORMAT ARGS…`, asserting it did not panic.
+pub fn scan_output(format: &str, args: &[&str]) -> Output {
+    let mut all = vec!["scan", "--format", format];
     all.extend_from_slice(args);
     let out = kwar(&all);
     assert_ne!(
@@ -39,6 +40,11 @@ pub fn json_report(args: &[&str]) -> (serde_json::Value, Option<i32>) {
         "kwar panicked: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+pub fn json_report(args: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let out = scan_output("json", args);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
