@@ -10,7 +10,9 @@ mod workload;
 
 pub use object::{Object, ObjectId};
 pub use selector::LabelSelector;
-pub use workload::{Container, ContainerKind, Workload, WorkloadId, WorkloadKind};
+pub use workload::{
+    required_node_affinity, Container, ContainerKind, Workload, WorkloadId, WorkloadKind,
+};
 
 use std::collections::{BTreeSet, HashMap};
 

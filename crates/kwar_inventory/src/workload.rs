@@ -207,6 +207,22 @@ impl Workload {
     }
 }
 
+/// A pod spec's required node affinity
+/// (`affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution`) and its node
+/// selector terms, which the scheduler ORs (the expressions inside a term are ANDed).
+pub fn required_node_affinity(pod_spec: &Node) -> Option<(&Node, &[Node])> {
+    let required = pod_spec.at(&[
+        "affinity",
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+    ])?;
+    let terms = required
+        .get("nodeSelectorTerms")
+        .map(Node::items)
+        .unwrap_or_default();
+    Some((required, terms))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerKind {
     App,

@@ -1,4 +1,5 @@
 use crate::prelude::*;
+use kwar_inventory::required_node_affinity;
 
 declare_check! {
     /// ## What it checks
@@ -89,17 +90,8 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
             }
         }
         if pin.is_none() {
-            let required = w.pod_field(object, "affinity").and_then(|a| {
-                a.at(&[
-                    "nodeAffinity",
-                    "requiredDuringSchedulingIgnoredDuringExecution",
-                ])
-            });
-            if let Some(required) = required {
-                let terms = required
-                    .get("nodeSelectorTerms")
-                    .map(Node::items)
-                    .unwrap_or_default();
+            let required = w.pod_spec(object).and_then(required_node_affinity);
+            if let Some((required, terms)) = required {
                 let hosts: Option<Vec<Vec<String>>> = terms.iter().map(term_hosts).collect();
                 if let Some(hosts) = hosts.filter(|_| !terms.is_empty()) {
                     let mut all: Vec<String> = hosts.into_iter().flatten().collect();

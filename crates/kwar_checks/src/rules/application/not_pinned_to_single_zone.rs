@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::prelude::*;
+use kwar_inventory::required_node_affinity;
 
 declare_check! {
     /// ## What it checks
@@ -112,17 +113,8 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
                 }
             }
         }
-        let required = w.pod_field(object, "affinity").and_then(|a| {
-            a.at(&[
-                "nodeAffinity",
-                "requiredDuringSchedulingIgnoredDuringExecution",
-            ])
-        });
-        if let Some(required) = required {
-            let terms = required
-                .get("nodeSelectorTerms")
-                .map(Node::items)
-                .unwrap_or_default();
+        let required = w.pod_spec(object).and_then(required_node_affinity);
+        if let Some((required, terms)) = required {
             let per_term: Option<Vec<BTreeSet<String>>> = terms.iter().map(term_zones).collect();
             if let Some(per_term) = per_term.filter(|_| !terms.is_empty()) {
                 let union: BTreeSet<String> = per_term.into_iter().flatten().collect();

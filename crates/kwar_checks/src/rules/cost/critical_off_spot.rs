@@ -1,4 +1,5 @@
 use crate::prelude::*;
+use kwar_inventory::required_node_affinity;
 
 declare_check! {
     /// ## What it checks
@@ -183,15 +184,7 @@ fn placement<'a>(spec: &'a Node, spec_path: &str) -> Placement<'a> {
     }
     // required node affinity: terms are ORed, expressions ANDed
     let affinity = spec.at(&["affinity", "nodeAffinity"]);
-    let terms = affinity
-        .and_then(|a| {
-            a.at(&[
-                "requiredDuringSchedulingIgnoredDuringExecution",
-                "nodeSelectorTerms",
-            ])
-        })
-        .map(Node::items)
-        .unwrap_or_default();
+    let terms = required_node_affinity(spec).map_or(&[][..], |(_, terms)| terms);
     let term_verdicts: Vec<Option<bool>> = terms.iter().map(term_capacity).collect();
     if !term_verdicts.is_empty() && term_verdicts.iter().all(|v| *v == Some(false)) {
         return Placement::OffSpot;
