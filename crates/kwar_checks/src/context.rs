@@ -1,5 +1,5 @@
 use kwar_catalog::Catalog;
-use kwar_inventory::{Inventory, Object, Workload};
+use kwar_inventory::{Inventory, Object, Unreadable, Workload};
 
 /// Review parameters the catalog leaves to the reviewer, with the catalog's defaults.
 #[derive(Debug, Clone)]
@@ -28,6 +28,26 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(inv: &'a Inventory, params: &'a Params) -> Self {
         Context { inv, params }
+    }
+
+    /// The `kwar.io/v1alpha1 Cluster` object when the input is a whole cluster (live, snapshot,
+    /// or manifests declared `--complete`). Checks that conclude from the absence of something
+    /// return without a verdict when this is `None`: manifests alone cannot show absence.
+    pub fn whole_cluster(&self) -> Option<&'a Object> {
+        self.inv
+            .cluster()
+            .filter(|c| c.complete)
+            .map(|c| self.inv.object(c.object))
+    }
+
+    /// The cluster evidence object, complete or not (`--namespace` collections are partial).
+    pub fn cluster_object(&self) -> Option<&'a Object> {
+        self.inv.cluster().map(|c| self.inv.object(c.object))
+    }
+
+    /// The refusal for a resource type the collector could not read, if any.
+    pub fn unreadable(&self, group: &str, resource: &str) -> Option<&'a Unreadable> {
+        self.inv.cluster()?.unreadable(group, resource)
     }
 
     pub fn is_system_namespace(&self, namespace: Option<&str>) -> bool {

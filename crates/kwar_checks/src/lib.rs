@@ -29,6 +29,11 @@ pub struct CheckDef {
     /// the `kwar.test/expect` annotation, what the check must conclude about them. `kwar
     /// explain` takes its failing example from here, so the example is tested.
     pub fixture: &'static str,
+    /// Resource types the check reads from a cluster (`pods`, `apps/deployments`,
+    /// `networking.k8s.io/networkpolicies`). When the input is a cluster and one of them could
+    /// not be read, the check is not run: it reports `unknown` naming the missing permission,
+    /// because judging without that evidence would pass or fail on nothing.
+    pub needs: &'static [&'static str],
 }
 
 impl CheckDef {
@@ -42,16 +47,18 @@ impl CheckDef {
     }
 }
 
-/// Declares a check: `declare_check! { /// docs… "check-id", run }`.
+/// Declares a check: `declare_check! { /// docs… "check-id", run }`, optionally followed by
+/// `, needs = ["nodes", "apps/deployments"]` (see [`CheckDef::needs`]).
 #[macro_export]
 macro_rules! declare_check {
-    ($(#[doc = $doc:literal])* $id:literal, $run:path) => {
+    ($(#[doc = $doc:literal])* $id:literal, $run:path $(, needs = [$($need:literal),* $(,)?])? $(,)?) => {
         $(#[doc = $doc])*
         pub static CHECK: $crate::CheckDef = $crate::CheckDef {
             id: $id,
             doc: concat!($($doc, "\n"),*),
             run: $run,
             fixture: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/", $id, ".yaml")),
+            needs: &[$($($need),*)?],
         };
     };
 }
@@ -73,10 +80,51 @@ pub fn run_checks(inv: &Inventory, params: &Params, checks: &[&'static CheckDef]
         .par_iter()
         .map(|check| {
             let mut out = Outcomes::new(check.id);
-            (check.run)(&cx, &mut out);
+            if !report_missing_evidence(&cx, check, &mut out) {
+                (check.run)(&cx, &mut out);
+            }
             out
         })
         .collect()
+}
+
+/// Reports `unknown` on the cluster when a resource type the check needs could not be read;
+/// returns whether it did (and the check must not run).
+fn report_missing_evidence(cx: &Context<'_>, check: &CheckDef, out: &mut Outcomes) -> bool {
+    let Some(cluster) = cx.inv.cluster() else {
+        return false;
+    };
+    let refused: Vec<_> = check
+        .needs
+        .iter()
+        .filter_map(|need| {
+            let (group, resource) = need.rsplit_once('/').unwrap_or(("", need));
+            cluster.unreadable(group, resource)
+        })
+        .collect();
+    if refused.is_empty() {
+        return false;
+    }
+    let permissions: Vec<_> = refused
+        .iter()
+        .map(|u| format!("`{}`", u.permission))
+        .collect();
+    let reasons: Vec<_> = refused
+        .iter()
+        .map(|u| match u.code {
+            Some(code) => format!("{} ({code})", u.qualified_name()),
+            None => u.qualified_name(),
+        })
+        .collect();
+    out.unknown(
+        Subject::object(cx.inv.object(cluster.object)),
+        format!(
+            "cannot decide: {} could not be read; grant {} to the identity that collects the evidence",
+            reasons.join(", "),
+            permissions.join(" and ")
+        ),
+    );
+    true
 }
 
 /// What every check file imports.

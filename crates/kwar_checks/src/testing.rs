@@ -1,13 +1,18 @@
 //! Fixture-driven tests: `fixtures/<check-id>.yaml` holds real manifests; every object that
 //! carries the annotation `kwar.test/expect` states the worst verdict the check must give it
 //! (`pass`, `warn`, `fail`, `unknown`, or `none` for "out of scope: not evaluated").
+//!
+//! A fixture is split into cases at each `kwar.io/v1alpha1 Cluster` document: the documents
+//! before the first one are a manifests-only case, and each Cluster document starts a case of
+//! its own (a whole cluster, or one with unreadable resources), so one file can show a check
+//! both finding a component and missing it.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use kwar_catalog::Catalog;
-use kwar_inventory::Inventory;
-use kwar_source::{read_objects, Origin, SourceText};
+use kwar_inventory::{Inventory, CLUSTER_API_VERSION, CLUSTER_KIND};
+use kwar_source::{read_objects, Origin, RawObject, SourceText};
 
 use crate::{all_checks, run_checks, CheckDef, Outcomes, Params, Verdict};
 
@@ -19,8 +24,31 @@ pub fn fixture_path(check: &str) -> PathBuf {
         .join(format!("{check}.yaml"))
 }
 
-/// Reads a fixture into an inventory; fixtures must read without errors.
+/// Reads a fixture into one inventory per case (see the module comment); fixtures must read
+/// without errors.
+pub fn load_cases(path: &PathBuf) -> Vec<Inventory> {
+    let mut cases: Vec<Vec<RawObject>> = vec![Vec::new()];
+    for raw in read_fixture(path) {
+        let is_cluster = raw.root.get("kind").and_then(|k| k.as_str()) == Some(CLUSTER_KIND)
+            && raw.root.get("apiVersion").and_then(|k| k.as_str()) == Some(CLUSTER_API_VERSION);
+        if is_cluster {
+            cases.push(Vec::new());
+        }
+        cases.last_mut().expect("starts with one case").push(raw);
+    }
+    cases
+        .into_iter()
+        .filter(|case| !case.is_empty())
+        .map(Inventory::build)
+        .collect()
+}
+
+/// Reads a fixture into a single inventory (fixtures without Cluster documents).
 pub fn load(path: &PathBuf) -> Inventory {
+    Inventory::build(read_fixture(path))
+}
+
+fn read_fixture(path: &PathBuf) -> Vec<RawObject> {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let set = read_objects(
         vec![SourceText {
@@ -37,7 +65,7 @@ pub fn load(path: &PathBuf) -> Inventory {
         path.display(),
         set.errors
     );
-    Inventory::build(set.objects)
+    set.objects
 }
 
 pub fn run_one(check: &'static CheckDef, inv: &Inventory) -> Outcomes {
@@ -50,10 +78,21 @@ fn mismatches(check: &'static CheckDef) -> Result<(Vec<String>, BTreeMap<String,
     if !path.exists() {
         return Err(format!("{}: no fixture at {}", check.id, path.display()));
     }
-    let inv = load(&path);
-    let out = run_one(check, &inv);
     let mut problems = Vec::new();
     let mut expected_counts = BTreeMap::new();
+    for inv in load_cases(&path) {
+        compare_case(check, &inv, &mut problems, &mut expected_counts);
+    }
+    Ok((problems, expected_counts))
+}
+
+fn compare_case(
+    check: &'static CheckDef,
+    inv: &Inventory,
+    problems: &mut Vec<String>,
+    expected_counts: &mut BTreeMap<String, usize>,
+) {
+    let out = run_one(check, inv);
     for object in inv.objects() {
         let Some(expect) = object.annotation(EXPECT_ANNOTATION) else {
             continue;
@@ -81,7 +120,6 @@ fn mismatches(check: &'static CheckDef) -> Result<(Vec<String>, BTreeMap<String,
             ));
         }
     }
-    Ok((problems, expected_counts))
 }
 
 #[test]

@@ -3,11 +3,13 @@
 //! NetworkPolicy→pods) resolved once through label indexes — never by comparing every object
 //! with every other.
 
+mod cluster;
 mod object;
 mod relations;
 mod selector;
 mod workload;
 
+pub use cluster::{ClusterEvidence, Unreadable, CLUSTER_API_VERSION, CLUSTER_KIND};
 pub use object::{Object, ObjectId};
 pub use selector::LabelSelector;
 pub use workload::{
@@ -36,6 +38,7 @@ pub struct Inventory {
     workload_of_object: HashMap<ObjectId, WorkloadId>,
     namespaces: BTreeSet<String>,
     relations: Relations,
+    cluster: Option<ClusterEvidence>,
 }
 
 impl Inventory {
@@ -62,6 +65,9 @@ impl Inventory {
                 ),
                 id,
             );
+            if inv.cluster.is_none() && ClusterEvidence::is_cluster_object(&object) {
+                inv.cluster = Some(ClusterEvidence::from_object(&object));
+            }
             inv.objects.push(object);
         }
         for object in &inv.objects {
@@ -80,6 +86,12 @@ impl Inventory {
         }
         inv.relations = Relations::resolve(&inv);
         inv
+    }
+
+    /// The input as cluster evidence, when it carries a `kwar.io/v1alpha1 Cluster` object (a
+    /// snapshot, a live collection, or manifests declared complete).
+    pub fn cluster(&self) -> Option<&ClusterEvidence> {
+        self.cluster.as_ref()
     }
 
     pub fn objects(&self) -> &[Object] {

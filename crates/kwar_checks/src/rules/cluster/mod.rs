@@ -3,6 +3,7 @@
 pub mod allowed_registries_enforced;
 pub mod dedicated_service_accounts;
 pub mod default_deny;
+pub mod default_storageclass;
 pub mod ebs_encrypted;
 pub mod gp3_over_gp2;
 pub mod ip_target_mode;
@@ -38,4 +39,5 @@ pub(crate) const CHECKS: &[&CheckDef] = &[
     &default_deny::CHECK,
     &policy_coverage::CHECK,
     &splunk_token_secret::CHECK,
+    &default_storageclass::CHECK,
 ];

@@ -6,6 +6,7 @@ pub mod hpa_gitops_replicas_conflict;
 pub mod hpa_min_max_sane;
 pub mod hpa_requests_present;
 pub mod keda_auth_via_pod_identity;
+pub mod nodes_ready;
 pub mod pdbs_for_replicated;
 pub mod vpa_hpa_conflict;
 
@@ -20,4 +21,5 @@ pub(crate) const CHECKS: &[&CheckDef] = &[
     &vpa_hpa_conflict::CHECK,
     &pdbs_for_replicated::CHECK,
     &do_not_evict_sprawl::CHECK,
+    &nodes_ready::CHECK,
 ];
