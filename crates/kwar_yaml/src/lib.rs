@@ -6,12 +6,14 @@
 //! on top of `saphyr-parser` events and keeps the line and column of every node, so a finding
 //! can point at the offending field.
 
+mod json;
 mod located;
 mod node;
 mod reader;
 mod resolve;
 mod split;
 
+pub use json::parse_json;
 pub use located::{allowed_entries, LocatedError};
 pub use node::{Node, Pos, Text, Value};
 pub use reader::{parse_document, ParseError, ParsedDocument};
