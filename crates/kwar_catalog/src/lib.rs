@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use kwar_yaml::{parse_document, split_documents, Node};
 
+pub mod detectors;
 mod review;
 mod vocabulary;
 pub use review::{Assessment, Automation, Choice, ChoiceRisk, Question, Section};
@@ -65,6 +66,8 @@ pub struct Catalog {
     pub sections: Vec<Section>,
     /// The agenda areas, in order (`catalog.conventions.areas`).
     pub areas: Vec<String>,
+    /// The reusable component detectors (`detectors`), in catalog order.
+    pub detectors: Vec<detectors::DetectorSpec>,
     item_index: HashMap<String, usize>,
     check_index: HashMap<String, usize>,
 }
@@ -199,6 +202,7 @@ impl Catalog {
             system_namespaces,
             sections,
             areas,
+            detectors: detectors::parse(root.get("detectors"))?,
             item_index,
             check_index,
         })
