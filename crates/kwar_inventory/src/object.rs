@@ -140,6 +140,18 @@ impl Object {
             .is_some_and(|refs| !refs.items().is_empty())
     }
 
+    /// A `status.conditions` entry by type (`Ready`, `Available`), with its index for the
+    /// finding's path; `None` when the object records no such condition.
+    pub fn status_condition(&self, kind: &str) -> Option<(usize, &Node)> {
+        self.raw
+            .root
+            .at(&["status", "conditions"])?
+            .items()
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.get("type").and_then(Node::as_str) == Some(kind))
+    }
+
     /// `Kind/namespace/name` for messages.
     pub fn display_name(&self) -> String {
         match &self.namespace {

@@ -24,6 +24,9 @@ pub enum Origin {
     Walked,
     /// Output of a kustomize build.
     Rendered,
+    /// A resource file of a cluster snapshot or live collection: an empty list is evidence
+    /// (nothing of that kind exists), not a mistake.
+    Collected,
 }
 
 /// One input's text and its display name.
@@ -93,8 +96,37 @@ pub fn collect_inputs(paths: &[String], options: &InputOptions) -> (Vec<Input>, 
         match std::fs::metadata(path) {
             Err(e) => errors.push(InputError::new(arg.as_str(), None, describe_io(&e))),
             Ok(meta) if meta.is_dir() => walk_directory(path, options, &mut texts, &mut errors),
+            Ok(_) if kwar_snapshot::is_bundle_path(path) => {
+                match kwar_snapshot::read_tar_gz(path) {
+                    Ok(bundle) => {
+                        let (bundle_texts, bundle_errors) = bundle_inputs(arg, bundle);
+                        texts.extend(bundle_texts);
+                        errors.extend(bundle_errors);
+                    }
+                    Err(e) => errors.push(InputError::new(arg.as_str(), None, e.to_string())),
+                }
+            }
             Ok(_) => read_file(path, Origin::Named, &mut texts),
         }
+    }
+    (texts, errors)
+}
+
+/// The JSON files of a snapshot bundle (or a live collection) as inputs, named
+/// `<bundle>/<path inside>` so that findings point into the bundle.
+pub fn bundle_inputs(
+    bundle_name: &str,
+    bundle: kwar_snapshot::Bundle,
+) -> (Vec<Input>, Vec<InputError>) {
+    let mut texts = Vec::new();
+    let mut errors = Vec::new();
+    for file in bundle
+        .files
+        .into_iter()
+        .filter(|f| f.path.ends_with(".json"))
+    {
+        let name: Arc<str> = format!("{bundle_name}/{}", file.path).into();
+        push_text(name, file.bytes, Origin::Collected, &mut texts, &mut errors);
     }
     (texts, errors)
 }

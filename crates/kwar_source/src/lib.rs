@@ -5,7 +5,7 @@
 mod input;
 mod manifest;
 
-pub use input::{collect_inputs, Input, InputOptions, Origin, SourceText};
+pub use input::{bundle_inputs, collect_inputs, Input, InputOptions, Origin, SourceText};
 pub use manifest::{read_objects, RawObject, SourceSet};
 
 use std::sync::Arc;

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use kwar_yaml::{parse_document, split_documents, Chunk, Node, Pos};
+use kwar_yaml::{parse_document, parse_json, split_documents, Chunk, Node, Pos};
 use rayon::prelude::*;
 
 use crate::input::{Input, Origin, SourceText};
@@ -71,7 +71,64 @@ struct FileResult {
     skipped: Option<Arc<str>>,
 }
 
+/// The opening line of a snapshot's resource file (`kwar_snapshot::list_document`).
+const COLLECTED_LIST_HEAD: &str = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n";
+
+/// A snapshot's resource file holds one List item per line: its items are read in parallel,
+/// a line each. (A cluster's Pods are one file; read whole, one thread would read them all.)
+/// `None` when the file is not in that layout or a line does not read: the caller then reads
+/// the file whole, and reports what is wrong with it.
+fn read_collected_list(source: &SourceText) -> Option<FileResult> {
+    let body = source.text.strip_prefix(COLLECTED_LIST_HEAD)?;
+    let body = body.trim_end().strip_suffix("]}")?;
+    let lines: Vec<(u32, &str)> = body
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (i as u32 + 2, line.trim_end().trim_end_matches(',')))
+        .filter(|(_, line)| !line.is_empty())
+        .collect();
+    let parsed: Vec<_> = lines
+        .par_iter()
+        .map(|&(line_no, line)| parse_json(line, line_no).map(|p| (line_no, p)))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let mut result = FileResult::default();
+    let mut plain = Vec::new();
+    for (n, (line_no, doc)) in parsed.into_iter().enumerate() {
+        for e in doc.errors {
+            result.errors.push(InputError::new(
+                source.name.clone(),
+                Some(e.line),
+                format!("{} (column {})", e.message, e.col),
+            ));
+        }
+        for item in doc.documents {
+            let before = result.objects.len();
+            classify(item, &source.name, None, &mut result, &mut plain);
+            for object in &mut result.objects[before..] {
+                object
+                    .list_path
+                    .get_or_insert_with(|| format!("items[{n}]"));
+            }
+        }
+        if let Some(&(_, what)) = plain.last() {
+            result.errors.push(InputError::new(
+                source.name.clone(),
+                Some(line_no),
+                format!("List item: {what}"),
+            ));
+            plain.clear();
+        }
+    }
+    Some(result)
+}
+
 fn read_text(source: &SourceText) -> FileResult {
+    if source.origin == Origin::Collected {
+        if let Some(result) = read_collected_list(source) {
+            return result;
+        }
+    }
     let name = &source.name;
     let mut result = FileResult::default();
     let trimmed = source.text.trim_start();
@@ -89,7 +146,12 @@ fn read_text(source: &SourceText) -> FileResult {
     let mut plain_documents: Vec<(u32, &'static str)> = Vec::new();
     let mut syntax_errors = 0;
     for chunk in &chunks {
-        let parsed = parse_document(chunk);
+        // JSON (cluster dumps, snapshots) goes through the JSON reader, several times faster
+        // than the YAML one; what is not strict JSON is left to the YAML reader to judge.
+        let parsed = match is_json.then(|| parse_json(chunk.text, chunk.first_line)) {
+            Some(Ok(parsed)) => parsed,
+            _ => parse_document(chunk),
+        };
         let mut documents = parsed.documents;
         let mut chunk_errors = parsed.errors;
         if is_json && documents.is_empty() && !chunk_errors.is_empty() {
@@ -133,6 +195,7 @@ fn read_text(source: &SourceText) -> FileResult {
                     result.skipped = Some(name.clone());
                 }
             }
+            Origin::Collected => {}
             Origin::Named | Origin::Rendered => {
                 if syntax_errors == 0 && result.errors.is_empty() {
                     result.errors.push(InputError::new(
@@ -303,6 +366,39 @@ mod tests {
             text: text.into(),
             origin,
         })
+    }
+
+    #[test]
+    fn snapshot_lists_are_read_a_line_per_item_like_a_whole_list() {
+        let text = "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}},\n{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"b\",\"name\":\"c\"}}\n]}\n";
+        let collected = read(text, Origin::Collected);
+        let whole = read(text, Origin::Named);
+        let summary = |r: &FileResult| {
+            r.objects
+                .iter()
+                .map(|o| (o.root.clone(), o.list_path.clone(), o.root.pos))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(summary(&collected), summary(&whole));
+        assert_eq!(collected.objects[1].list_path.as_deref(), Some("items[1]"));
+        assert_eq!(collected.objects[1].root.pos.line, 3);
+        // The duplicate key is reported either way, on the item's line.
+        assert_eq!(collected.errors.len(), 1, "{:?}", collected.errors);
+        assert_eq!(collected.errors[0].line, Some(3));
+        assert_eq!(whole.errors[0].line, Some(3));
+        // An empty List is evidence of nothing, not an error; a broken line falls back to the
+        // whole-file reader, which reports it.
+        let empty = read(
+            "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n]}\n",
+            Origin::Collected,
+        );
+        assert!(empty.errors.is_empty() && empty.objects.is_empty());
+        let broken = read(
+            "{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[\n{\"a\": }\n]}\n",
+            Origin::Collected,
+        );
+        assert_eq!(broken.errors.len(), 1, "{:?}", broken.errors);
+        assert_eq!(broken.errors[0].line, Some(2));
     }
 
     #[test]
