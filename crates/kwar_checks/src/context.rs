@@ -1,4 +1,5 @@
 use kwar_catalog::Catalog;
+use kwar_detect::Detections;
 use kwar_inventory::{Inventory, Object, Unreadable, Workload};
 
 /// Review parameters the catalog leaves to the reviewer, with the catalog's defaults.
@@ -19,15 +20,20 @@ impl Default for Params {
     }
 }
 
-/// What a check sees: the inventory and the parameters.
+/// What a check sees: the inventory, the components detected in it, and the parameters.
 pub struct Context<'a> {
     pub inv: &'a Inventory,
+    pub detections: &'a Detections,
     pub params: &'a Params,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(inv: &'a Inventory, params: &'a Params) -> Self {
-        Context { inv, params }
+    pub fn new(inv: &'a Inventory, detections: &'a Detections, params: &'a Params) -> Self {
+        Context {
+            inv,
+            detections,
+            params,
+        }
     }
 
     /// The `kwar.io/v1alpha1 Cluster` object when the input is a whole cluster (live, snapshot,
@@ -43,6 +49,13 @@ impl<'a> Context<'a> {
     /// The cluster evidence object, complete or not (`--namespace` collections are partial).
     pub fn cluster_object(&self) -> Option<&'a Object> {
         self.inv.cluster().map(|c| self.inv.object(c.object))
+    }
+
+    /// True when the evidence was read from a cluster (live or snapshot), so objects carry
+    /// their status and the metadata controllers write (tracking labels, timestamps);
+    /// manifests declared `--complete` carry neither.
+    pub fn collected_from_cluster(&self) -> bool {
+        self.inv.cluster().is_some_and(|c| c.source != "manifests")
     }
 
     /// The refusal for a resource type the collector could not read, if any.

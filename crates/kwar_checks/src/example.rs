@@ -7,7 +7,7 @@
 //! supporting documents it needs to get that verdict. Every candidate is run through the
 //! check itself, so a printed example is one kwar really flags.
 
-use kwar_inventory::Inventory;
+use kwar_inventory::{Inventory, CLUSTER_API_VERSION, CLUSTER_KIND};
 use kwar_source::{read_objects, Origin, SourceText};
 use kwar_yaml::{parse_document, split_documents, Chunk, Node, Pos};
 
@@ -37,17 +37,27 @@ pub fn failing_example(check: &CheckDef) -> Option<String> {
 /// fixture has no such object.
 pub fn find_failing_example(check: &CheckDef) -> Option<FailingExample> {
     let documents = fixture_documents(check.fixture);
-    let supporting: Vec<&str> = documents
-        .iter()
-        .filter(|d| d.expect.is_none())
-        .map(|d| d.text.as_str())
-        .collect();
     for wanted in [Verdict::Fail, Verdict::Warn] {
         for candidate in documents
             .iter()
             .filter(|d| d.expect == Some(wanted.id().to_string()))
         {
-            if let Some(example) = smallest_example(check, candidate, &supporting, wanted) {
+            // Only documents of the candidate's own case (see `testing`): its Cluster document,
+            // when it has one, always comes along — it is what makes the input a cluster.
+            let case: Vec<&FixtureDocument> = documents
+                .iter()
+                .filter(|d| d.case == candidate.case && !std::ptr::eq(*d, candidate))
+                .collect();
+            let cluster = case.iter().find(|d| d.is_cluster).map(|d| d.text.as_str());
+            // Objects with expectations of their own can be needed too (the other Nodes of a
+            // node group the candidate differs from); the smallest set is kept.
+            let supporting: Vec<&str> = case
+                .iter()
+                .filter(|d| !d.is_cluster)
+                .map(|d| d.text.as_str())
+                .collect();
+            if let Some(example) = smallest_example(check, candidate, cluster, &supporting, wanted)
+            {
                 return Some(example);
             }
         }
@@ -62,6 +72,9 @@ struct FixtureDocument {
     text: String,
     expect: Option<String>,
     identity: Identity,
+    /// The fixture case it belongs to: a new case starts at each Cluster document.
+    case: usize,
+    is_cluster: bool,
 }
 
 /// kind, namespace and name: how a document is found again among the inventory's objects.
@@ -84,11 +97,17 @@ impl Identity {
 }
 
 fn fixture_documents(fixture: &str) -> Vec<FixtureDocument> {
+    let mut case = 0;
     split_documents(fixture)
         .iter()
         .filter_map(|chunk| {
             let text = without_separator(chunk.text);
             let root = parse_one(text)?;
+            let is_cluster = root.get("kind").and_then(Node::as_str) == Some(CLUSTER_KIND)
+                && root.get("apiVersion").and_then(Node::as_str) == Some(CLUSTER_API_VERSION);
+            if is_cluster {
+                case += 1;
+            }
             let expect = root
                 .at(&["metadata", "annotations", EXPECT_ANNOTATION])
                 .and_then(Node::scalar_text);
@@ -100,6 +119,8 @@ fn fixture_documents(fixture: &str) -> Vec<FixtureDocument> {
                 identity: Identity::of(&root),
                 text,
                 expect,
+                case,
+                is_cluster,
             })
         })
         .collect()
@@ -225,12 +246,13 @@ fn entry_length(entry: &str) -> Option<usize> {
 fn smallest_example(
     check: &CheckDef,
     candidate: &FixtureDocument,
+    cluster: Option<&str>,
     supporting: &[&str],
     wanted: Verdict,
 ) -> Option<FailingExample> {
     let attempt = |support: &[&str]| -> Option<FailingExample> {
         let mut yaml = candidate.text.clone();
-        for document in support {
+        for document in cluster.iter().chain(support) {
             if !yaml.ends_with('\n') {
                 yaml.push('\n');
             }
@@ -287,7 +309,11 @@ fn verdict_of(check: &CheckDef, yaml: &str, identity: &Identity) -> Option<(Verd
     })?;
     let params = Params::default();
     let mut outcomes = Outcomes::new(check.id);
-    (check.run)(&Context::new(&inventory, &params), &mut outcomes);
+    let detections = kwar_detect::Detections::detect(&inventory);
+    (check.run)(
+        &Context::new(&inventory, &detections, &params),
+        &mut outcomes,
+    );
     let verdict = outcomes
         .verdicts
         .iter()

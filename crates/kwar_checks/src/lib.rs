@@ -3,13 +3,26 @@
 //! doc comment is the check's user documentation (`kwar explain <check>` prints it); the
 //! catalog supplies its item, severity and pillars.
 
+mod cluster_autoscaler;
+mod container_flags;
 mod context;
+mod daemonset_coverage;
 mod disruption_budget;
+mod efs;
 pub mod example;
+mod gitops_tracking;
 pub mod image;
+mod kubernetes_version;
+mod node_selection;
 mod outcome;
+mod presence;
+mod quantity;
+mod retired;
 pub mod rules;
+mod running_pods;
 mod storage_class;
+mod vpc_cni;
+mod worker_nodes;
 
 #[cfg(test)]
 mod testing;
@@ -17,6 +30,7 @@ mod testing;
 pub use context::{Context, Params};
 pub use outcome::{Finding, Outcomes, Subject, Verdict};
 
+use kwar_detect::Detections;
 use kwar_inventory::Inventory;
 use rayon::prelude::*;
 
@@ -74,8 +88,13 @@ pub fn find_check(id: &str) -> Option<&'static CheckDef> {
 
 /// Runs the given checks over the inventory, in parallel, and returns their outcomes in
 /// registry order.
-pub fn run_checks(inv: &Inventory, params: &Params, checks: &[&'static CheckDef]) -> Vec<Outcomes> {
-    let cx = Context::new(inv, params);
+pub fn run_checks(
+    inv: &Inventory,
+    detections: &Detections,
+    params: &Params,
+    checks: &[&'static CheckDef],
+) -> Vec<Outcomes> {
+    let cx = Context::new(inv, detections, params);
     checks
         .par_iter()
         .map(|check| {

@@ -1,4 +1,5 @@
 use crate::prelude::*;
+use crate::quantity::quantity;
 
 declare_check! {
     /// ## What it checks
@@ -36,40 +37,6 @@ declare_check! {
     /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     "memory-limit-set",
     run
-}
-
-/// A resource quantity in bytes (or base units): `128Mi`, `1G`, `1e9`, `500m`, `1073741824`.
-fn quantity(node: &Node) -> Option<f64> {
-    if let Some(i) = node.as_i64() {
-        return Some(i as f64);
-    }
-    let text = node.as_str()?.trim();
-    let split = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+' || c == '-'))
-        .unwrap_or(text.len());
-    let (number, suffix) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let multiplier = match suffix {
-        "" => 1.0,
-        "Ki" => 1024f64,
-        "Mi" => 1024f64.powi(2),
-        "Gi" => 1024f64.powi(3),
-        "Ti" => 1024f64.powi(4),
-        "Pi" => 1024f64.powi(5),
-        "Ei" => 1024f64.powi(6),
-        "n" => 1e-9,
-        "u" => 1e-6,
-        "m" => 1e-3,
-        "k" => 1e3,
-        "M" => 1e6,
-        "G" => 1e9,
-        "T" => 1e12,
-        "P" => 1e15,
-        "E" => 1e18,
-        s if s.starts_with(['e', 'E']) => 10f64.powi(s[1..].parse::<i32>().ok()?),
-        _ => return None,
-    };
-    Some(number * multiplier)
 }
 
 fn present<'a>(resources: Option<&'a Node>, kind: &str) -> Option<&'a Node> {

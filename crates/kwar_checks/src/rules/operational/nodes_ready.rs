@@ -42,17 +42,7 @@ const PRESSURE: [&str; 4] = [
 
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
     for node in cx.inv.of_kind("Node").filter(|o| o.api_group().is_empty()) {
-        let conditions = node
-            .root()
-            .at(&["status", "conditions"])
-            .map(Node::items)
-            .unwrap_or_default();
-        let condition = |kind: &str| {
-            conditions
-                .iter()
-                .enumerate()
-                .find(|(_, c)| c.get("type").and_then(Node::as_str) == Some(kind))
-        };
+        let condition = |kind: &str| node.status_condition(kind);
         let Some((i, ready)) = condition("Ready") else {
             out.unknown(
                 Subject::object(node).at("status.conditions", None),
