@@ -47,11 +47,15 @@ pub fn write_json(review: &Review, out: &mut dyn Write) -> io::Result<()> {
         .collect();
     write!(
         out,
-        "{{\"schemaVersion\":\"1\",\"tool\":{},\"summary\":{},\"errors\":{},\"findings\":[",
+        "{{\"schemaVersion\":\"1\",\"tool\":{},\"summary\":{},\"errors\":{},",
         json!({ "name": "kwar", "version": env!("CARGO_PKG_VERSION") }),
         summary,
         Value::Array(errors)
     )?;
+    if let Some(cluster) = &review.cluster {
+        write!(out, "\"cluster\":{},", cluster.to_json())?;
+    }
+    out.write_all(b"\"findings\":[")?;
     // Each finding is serialized into one reused buffer, then written in one call: serde_json
     // writes a value in many small pieces, each a dynamic call on `out`.
     let mut buf = Vec::with_capacity(4096);

@@ -220,6 +220,7 @@ mod tests {
             checks: vec![Arc::new(meta)],
             scores: Scores::compute(&[]),
             policy: Default::default(),
+            cluster: None,
         }
     }
 

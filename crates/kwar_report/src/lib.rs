@@ -2,6 +2,7 @@
 //! scored per pillar, and rendered as text, JSON, SARIF or JUnit XML.
 
 mod baseline;
+mod cluster;
 mod json;
 mod junit;
 mod review;
@@ -11,6 +12,7 @@ mod suppress;
 mod text;
 
 pub use baseline::{apply_baseline, Baseline};
+pub use cluster::{ChecklistLine, ClusterSection, Component, RetiredTool};
 pub use json::write_json;
 pub use junit::{junit_report, write_junit};
 pub use review::{

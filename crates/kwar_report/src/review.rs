@@ -201,6 +201,7 @@ impl SuppressionKind {
 /// What the review was made from, besides the check outcomes.
 pub struct ReviewInputs<'a> {
     pub inventory: &'a Inventory,
+    pub detections: &'a kwar_detect::Detections,
     pub errors: Vec<InputError>,
     pub skipped: Vec<Arc<str>>,
     pub inputs: usize,
@@ -223,6 +224,8 @@ pub struct Review {
     pub scores: Scores,
     /// Expired exemptions, ignores without a reason, baselined findings (see `suppress`).
     pub policy: crate::suppress::PolicyNotes,
+    /// What the cluster evidence was and what it holds; `None` for manifests alone.
+    pub cluster: Option<crate::cluster::ClusterSection>,
 }
 
 impl Review {
@@ -333,6 +336,7 @@ impl Review {
             .collect();
         drop(unsorted);
         let scores = Scores::compute(&tallies);
+        let cluster = crate::cluster::ClusterSection::new(inv, inputs.detections, &findings);
         Review {
             findings,
             errors: inputs.errors,
@@ -344,6 +348,7 @@ impl Review {
             checks,
             scores,
             policy: Default::default(),
+            cluster,
         }
     }
 

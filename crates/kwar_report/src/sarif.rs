@@ -458,6 +458,7 @@ mod tests {
             ],
             scores: Scores::compute(&[]),
             policy: Default::default(),
+            cluster: None,
         }
     }
 

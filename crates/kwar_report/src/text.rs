@@ -122,6 +122,13 @@ pub fn write_text(review: &Review, options: TextOptions, out: &mut dyn Write) ->
         };
         writeln!(out, "{}", p.paint(style, line))
     })?;
+    if let Some(cluster) = &review.cluster {
+        writeln!(out)?;
+        writeln!(out, "{}", p.paint(bold, "Cluster-ready inventory"))?;
+        for line in cluster.text_lines() {
+            writeln!(out, "{line}")?;
+        }
+    }
     if !review.errors.is_empty() {
         writeln!(out)?;
         writeln!(

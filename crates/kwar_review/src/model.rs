@@ -386,7 +386,8 @@ impl WorkloadReview {
 }
 
 /// What is missing for evidence of each mode, as the report names it.
-pub const MISSING_CLUSTER: &str = "cluster evidence (kwar scan --cluster, not yet supported)";
+pub const MISSING_CLUSTER: &str =
+    "cluster evidence (kwar review --cluster, a snapshot from kwar snapshot, or --complete manifests)";
 pub const MISSING_AWS: &str = "AWS account evidence (not yet supported)";
 pub const MISSING_MANIFESTS: &str = "manifests (kwar review PATH…)";
 
@@ -404,7 +405,7 @@ pub fn build_from_evidence(
     let mut items: Vec<ItemReview> = catalog
         .items
         .iter()
-        .map(|item| review_item(catalog, item, index, index.objects, answers))
+        .map(|item| review_item(catalog, item, index, answers))
         .collect();
     // Stable order for everything derived from items.
     items.sort_by_key(|i| catalog.items.iter().position(|c| c.id == i.id));
@@ -453,6 +454,9 @@ pub struct ScanEvidence {
     pub failing: HashMap<String, Vec<ObjectKey>>,
     /// Objects the scan read; 0 means no manifests were given.
     pub objects: usize,
+    /// The scan had cluster evidence (a live cluster, a snapshot, or manifests declared
+    /// complete): its cluster-mode checks ran on it.
+    pub cluster: bool,
 }
 
 impl ScanEvidence {
@@ -506,6 +510,7 @@ impl ScanEvidence {
             by_item,
             failing: objects,
             objects: scan.objects,
+            cluster: scan.cluster.is_some(),
         }
     }
 
@@ -538,7 +543,6 @@ fn review_item(
     catalog: &Catalog,
     item: &Item,
     index: &ScanEvidence,
-    objects_in_scan: usize,
     answers: Option<&Answers>,
 ) -> ItemReview {
     let own = index.checks(&item.id);
@@ -631,7 +635,7 @@ fn review_item(
         })
         .collect();
 
-    let missing_evidence = missing(item, catalog, own, objects_in_scan);
+    let missing_evidence = missing(item, catalog, own, index);
     let person = answers.and_then(|a| a.get(&item.id));
     let mut disagreement = false;
     let (status, risk, answer) = match (person, &evidence) {
@@ -752,8 +756,9 @@ fn missing(
     item: &Item,
     catalog: &Catalog,
     ran: &[CheckEvidence],
-    objects: usize,
+    index: &ScanEvidence,
 ) -> Option<String> {
+    let objects = index.objects;
     let mut out = Vec::new();
     let needs = |a: Assessment| item.assessment.contains(&a);
     if needs(Assessment::Manifest) {
@@ -777,7 +782,7 @@ fn missing(
             ));
         }
     }
-    if needs(Assessment::Cluster) {
+    if needs(Assessment::Cluster) && !index.cluster {
         out.push(MISSING_CLUSTER.to_string());
     }
     if needs(Assessment::Aws) {
