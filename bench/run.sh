@@ -12,7 +12,12 @@
 # 4. prints a table and writes bench-out/results.json, with the scaling ratios and the
 #    checks+inventory overhead the targets of issue 3 are stated in.
 #
-# Environment: BENCH_SIZES (default "1k 10k 100k"), BENCH_RUNS (default 3), KWAR_CORPUS (the
+# 5. generates a cluster snapshot bundle with BENCH_SNAPSHOT_PODS pods (kwar-bench-snapshot,
+#    deterministic; 0 skips it) and measures `kwar scan <bundle>` the same way (issue 4:
+#    a 10k-pod snapshot reviewed in <= 3 s on 2 cores).
+#
+# Environment: BENCH_SIZES (default "1k 10k 100k"), BENCH_RUNS (default 3), BENCH_SNAPSHOT_PODS
+# (default 10000), KWAR_CORPUS (the
 # shared corpus, default ../shared/corpus). Peak RSS comes from GNU time (`/usr/bin/time -v`;
 # installed with apt-get when missing and running as root), else from polling
 # /proc/<pid>/status VmHWM every 20 ms.
@@ -46,6 +51,8 @@ cargo build --release -q -p kwar -p kwar_bench
 KWAR=$ROOT/target/release/kwar
 PARSE_ONLY=$ROOT/target/release/kwar-parse-only
 CORPUS_GEN=$ROOT/target/release/kwar-bench-corpus
+SNAPSHOT_GEN=$ROOT/target/release/kwar-bench-snapshot
+SNAPSHOT_PODS=${BENCH_SNAPSHOT_PODS:-10000}
 
 # --- measuring ---------------------------------------------------------------------------
 # measure LOG CMD...: runs CMD (stdout to LOG.out), prints "<wall s> <peak RSS KiB> <CPU s>"
@@ -157,6 +164,24 @@ for size in $SIZES; do
         printf "\"parseOnly\": {\"wallSeconds\": %s, \"runs\": [%s], \"cpuSeconds\": %s, \"peakRssKiB\": %d, \"mbPerSecond\": %.2f, \"objectsPerSecond\": %.0f}, ", pw, pa, pc, pr, b / 1e6 / pw, o / pw;
         printf "\"inventoryChecksReportOverhead\": %.3f}", sw / pw - 1 }')")
 done
+
+# --- a cluster snapshot ------------------------------------------------------------------
+SNAPSHOT_LINE=""
+SNAPSHOT_JSON="null"
+if [ "$SNAPSHOT_PODS" != 0 ]; then
+    bundle=$OUT/snapshot-$SNAPSHOT_PODS.tar.gz
+    [ -f "$bundle" ] || "$SNAPSHOT_GEN" "$bundle" "$SNAPSHOT_PODS"
+    log "== snapshot of $SNAPSHOT_PODS pods: kwar scan"
+    report=$OUT/runs/scan-snapshot.json
+    read -r N_WALL N_RSS N_CPU N_ALL < <(series snapshot "$OUT/runs/scan-snapshot" \
+        "$KWAR" scan "$bundle" --format json -o "$report" --fail-on never)
+    n_objects=$(json_field "$report" objects)
+    n_bytes=$(json_field "$report" bytes)
+    SNAPSHOT_LINE=$(printf 'snapshot of %s pods (%s objects, %.1f MB of JSON): %s s wall, %s s CPU, %d MiB peak RSS (target <= 3 s)' \
+        "$SNAPSHOT_PODS" "$n_objects" "$(awk -v b="$n_bytes" 'BEGIN { print b / 1e6 }')" "$N_WALL" "$N_CPU" "$((N_RSS / 1024))")
+    SNAPSHOT_JSON=$(printf '{"pods": %s, "objects": %s, "bytes": %s, "wallSeconds": %s, "runs": [%s], "cpuSeconds": %s, "peakRssKiB": %s}' \
+        "$SNAPSHOT_PODS" "$n_objects" "$n_bytes" "$N_WALL" "${N_ALL// /, }" "${N_CPU/nan/null}" "$N_RSS")
+fi
 LOAD_END=$(loadavg)
 
 # --- table -------------------------------------------------------------------------------
@@ -171,6 +196,7 @@ LOAD_END=$(loadavg)
         printf '%-6s %8s %8s | %8s %8s %8s %9s | %8s %8s %8s | %8s%% | %8ss %8ss\n' $r
     done
     printf 'base (empty input): %s s, %d MiB\n' "$BASE_WALL" "$((BASE_RSS / 1024))"
+    [ -z "$SNAPSHOT_LINE" ] || echo "$SNAPSHOT_LINE"
 } | tee "$OUT/results.txt"
 
 # Scaling between consecutive sizes, above the fixed base: (T2 - Tb) / (T1 - Tb) against the
@@ -206,7 +232,8 @@ dirty=$(git status --porcelain 2>/dev/null | grep -q . && echo true || echo fals
         echo "    ${JSON_ROWS[$i]}$sep"
     done
     echo "  ],"
-    echo "  \"scaling\": [$(IFS=,; echo "${SCALING[*]:-}")]"
+    echo "  \"scaling\": [$(IFS=,; echo "${SCALING[*]:-}")],"
+    echo "  \"snapshot\": $SNAPSHOT_JSON"
     echo "}"
 } >"$OUT/results.json"
 log "wrote $OUT/results.json and $OUT/results.txt"

@@ -57,6 +57,17 @@ pub enum Command {
         after_help = "Examples:\n  kwar review deploy/ --answers review.yaml --milestone 2026-q3\n  kwar diff 2026-q3 2026-q4\n  kwar diff 2026-q4 review.json --format markdown -o diff.md"
     )]
     Diff(DiffArgs),
+    /// Collect a portable evidence bundle from a cluster, for a review elsewhere: one JSON
+    /// file per resource type, the cluster version, discovery, and what could not be read and
+    /// why. Secret values are never collected (docs/cluster.md lists what the bundle holds).
+    ///
+    /// Read-only: kwar only gets and lists. Exit codes: 0, or 2 when the cluster cannot be
+    /// reached or the file cannot be written (a resource it may not read is not an error:
+    /// the bundle records it).
+    #[command(
+        after_help = "Examples:\n  kwar snapshot -o prod.tar.gz\n  kwar snapshot --context prod-eu --redact-configmaps -o prod-eu.tar.gz\n  kwar scan prod.tar.gz            # the reviewer, offline\n  tar -xzf prod.tar.gz -O cluster.json   # what was collected, and what not"
+    )]
+    Snapshot(SnapshotArgs),
 }
 
 #[derive(Debug, Args)]
@@ -141,9 +152,13 @@ pub struct ConfigInitArgs {
 pub struct ScanArgs {
     /// Files or directories to review (directories recursively: *.yaml, *.yml, *.json;
     /// hidden entries, paths in .kwarignore and, inside a git repository, paths .gitignore
-    /// ignores are skipped). `-` reads stdin.
-    #[arg(value_name = "PATH", required = true)]
+    /// ignores are skipped), cluster snapshots (*.tar.gz from `kwar snapshot`). `-` reads
+    /// stdin.
+    #[arg(value_name = "PATH", required_unless_present = "cluster")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
@@ -206,12 +221,72 @@ pub struct ScanArgs {
     pub write_baseline: bool,
 }
 
+/// Where cluster evidence comes from, besides files.
+#[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Cluster evidence")]
+pub struct EvidenceArgs {
+    /// Review the live cluster of the current kubeconfig context (read-only: get and list;
+    /// docs/cluster.md has the ClusterRole it needs). Resources the identity may not read
+    /// make the checks that need them `unknown`, naming the permission.
+    #[arg(long)]
+    pub cluster: bool,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// The manifests given are the whole cluster (e.g. a GitOps repository of everything that
+    /// runs there): checks that conclude from an absence ("no metrics pipeline") run on them.
+    /// Without it, and without a cluster or snapshot, those checks are not evaluated.
+    #[arg(long)]
+    pub complete: bool,
+}
+
+/// How to reach a cluster.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// The kubeconfig context (default: the current context).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// The kubeconfig file (default: $KUBECONFIG, then ~/.kube/config, then the in-cluster
+    /// service account).
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Read only these namespaces (repeatable; cluster-scoped resources are still read). The
+    /// evidence is then partial: absence checks are not evaluated.
+    #[arg(long = "namespace", short = 'n', value_name = "NS")]
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SnapshotArgs {
+    /// Where to write the bundle (a .tar.gz).
+    #[arg(long, short = 'o', value_name = "FILE.tar.gz")]
+    pub output: PathBuf,
+
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Also blank the values of ConfigMaps (key names are kept). Checks that read
+    /// configuration (CoreDNS Corefile, aws-auth, VPC CNI settings) then report `unknown`.
+    #[arg(long)]
+    pub redact_configmaps: bool,
+
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// Evidence: anything `kwar scan` takes (files, directories, `-` for stdin). Without
     /// any, the review holds the answers file and the questions only.
     #[arg(value_name = "EVIDENCE")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub evidence: EvidenceArgs,
 
     /// The answers file (docs/review.md). Default: review.yaml in the workspace, if present.
     #[arg(long, value_name = "FILE")]

@@ -4,11 +4,13 @@
 mod cli;
 mod custom_rules;
 mod diff;
+mod evidence;
 mod explain;
 mod interactive;
 mod policy;
 mod review;
 mod scan;
+mod snapshot;
 
 use std::process::ExitCode;
 
@@ -20,6 +22,7 @@ fn main() -> ExitCode {
         cli::Command::Scan(args) => scan::run(args),
         cli::Command::Review(args) => review::run(args),
         cli::Command::Diff(args) => diff::run(args),
+        cli::Command::Snapshot(args) => snapshot::run(args),
         cli::Command::Explain(args) => explain::explain(args),
         cli::Command::Rules(args) => explain::rules(args),
         cli::Command::Baseline(cli::BaselineCommand::Create(args)) => policy::baseline_create(args),

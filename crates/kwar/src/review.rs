@@ -58,6 +58,7 @@ pub fn run(args: ReviewArgs) -> Result<ExitCode, String> {
 
     let scan_args = ScanArgs {
         paths: args.paths.clone(),
+        evidence: args.evidence.clone(),
         format: Format::Json,
         output: None,
         fail_on: FailOn::Never,

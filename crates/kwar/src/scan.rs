@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use kwar_catalog::Severity;
 use kwar_checks::{all_checks, run_checks, CheckDef};
+use kwar_detect::Detections;
 use kwar_inventory::Inventory;
 use kwar_report::{
     write_json, write_junit, write_sarif, write_text, Review, ReviewInputs, ReviewOptions,
@@ -107,18 +108,20 @@ pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
     custom_rules.retain(|r| {
         (args.checks.is_empty() || args.checks.contains(&r.id)) && !args.skip_checks.contains(&r.id)
     });
-    let (texts, errors) = collect_inputs(
+    let (mut texts, errors) = collect_inputs(
         &args.paths,
         &InputOptions {
             kustomize: args.kustomize,
         },
     );
+    texts.extend(crate::evidence::inputs(&args.evidence)?);
     let progress = Progress::start(texts.len());
     let set = read_objects(texts, errors);
     progress.step(&format!("indexing {} objects", set.objects.len()));
     let inventory = Inventory::build(set.objects);
+    let detections = Detections::detect(&inventory);
     progress.step(&format!("running {} checks", checks.len()));
-    let mut outcomes = run_checks(&inventory, &policy.config().params(), &checks);
+    let mut outcomes = run_checks(&inventory, &detections, &policy.config().params(), &checks);
     progress.finish();
     outcomes.extend(kwar_cel::run_rules(&custom_rules, &inventory));
     let options = ReviewOptions {
@@ -128,6 +131,7 @@ pub fn scan(args: &ScanArgs) -> Result<Scanned, String> {
     let mut review = Review::new(
         ReviewInputs {
             inventory: &inventory,
+            detections: &detections,
             errors: set.errors,
             skipped: set.skipped,
             inputs: set.inputs,

@@ -31,7 +31,9 @@ fn main() {
     let inventory = Inventory::build(set.objects);
     phases.mark("Inventory::build");
     let checks = all_checks();
-    let outcomes = run_checks(&inventory, &Params::default(), &checks);
+    let detections = kwar_detect::Detections::detect(&inventory);
+    phases.mark("Detections::detect");
+    let outcomes = run_checks(&inventory, &detections, &Params::default(), &checks);
     phases.mark("run_checks");
     let findings: usize = outcomes.iter().map(|o| o.findings.len()).sum();
     drop(outcomes);
@@ -41,7 +43,7 @@ fn main() {
         let params = Params::default();
         for check in &checks {
             let start = Instant::now();
-            let out = run_checks(&inventory, &params, &[*check]);
+            let out = run_checks(&inventory, &detections, &params, &[*check]);
             per_check.push((
                 check.id,
                 start.elapsed().as_secs_f64(),
