@@ -65,7 +65,7 @@ pub enum Command {
     /// reached or the file cannot be written (a resource it may not read is not an error:
     /// the bundle records it).
     #[command(
-        after_help = "Examples:\n  kwar snapshot -o prod.tar.gz\n  kwar snapshot --context prod-eu --redact-configmaps -o prod-eu.tar.gz\n  kwar scan prod.tar.gz            # the reviewer, offline\n  tar -xzf prod.tar.gz -O cluster.json   # what was collected, and what not"
+        after_help = "Examples:\n  kwar snapshot -o prod.tar.gz\n  kwar snapshot --context prod-eu --redact-configmaps -o prod-eu.tar.gz\n  kwar snapshot --print-clusterrole | kubectl apply -f -   # the read-only access it needs\n  kwar scan prod.tar.gz            # the reviewer, offline\n  tar -xzf prod.tar.gz -O cluster.json   # what was collected, and what not"
     )]
     Snapshot(SnapshotArgs),
 }
@@ -262,8 +262,18 @@ pub struct ConnectionArgs {
 #[derive(Debug, Args)]
 pub struct SnapshotArgs {
     /// Where to write the bundle (a .tar.gz).
-    #[arg(long, short = 'o', value_name = "FILE.tar.gz")]
-    pub output: PathBuf,
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE.tar.gz",
+        required_unless_present = "print_clusterrole"
+    )]
+    pub output: Option<PathBuf>,
+
+    /// Print the read-only ClusterRole (and a binding for the group `kwar-reviewers`) that lets
+    /// an identity collect exactly what kwar reads, instead of collecting.
+    #[arg(long, conflicts_with = "output")]
+    pub print_clusterrole: bool,
 
     #[command(flatten)]
     pub connection: ConnectionArgs,

@@ -13,19 +13,50 @@ use kwar_source::{bundle_inputs, Input};
 use crate::cli::{ConnectionArgs, SnapshotArgs};
 
 pub fn run(args: SnapshotArgs) -> Result<ExitCode, String> {
-    if args.output.exists() && !args.force {
+    let Some(output) = args.output.filter(|_| !args.print_clusterrole) else {
+        print!("{}", cluster_role());
+        return Ok(ExitCode::SUCCESS);
+    };
+    if output.exists() && !args.force {
         return Err(format!(
             "{} exists; pass --force to replace it",
-            args.output.display()
+            output.display()
         ));
     }
     let bundle = collect(&args.connection, args.redact_configmaps)?;
-    kwar_snapshot::write_tar_gz(&bundle, &args.output).map_err(|e| e.to_string())?;
-    eprintln!(
-        "kwar: {}",
-        describe(&bundle, &args.output.display().to_string())
-    );
+    kwar_snapshot::write_tar_gz(&bundle, &output).map_err(|e| e.to_string())?;
+    eprintln!("kwar: {}", describe(&bundle, &output.display().to_string()));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The least access that lets an identity collect what kwar reads: `get` and `list` on the
+/// API groups it asks for, nothing else (no watch, no write, no subresources such as
+/// `pods/log` or `pods/exec`).
+fn cluster_role() -> String {
+    let mut groups: Vec<String> = kwar_cluster::BUILTIN_GROUPS
+        .iter()
+        .map(|g| g.to_string())
+        .chain(extra_groups())
+        .collect();
+    groups.sort();
+    groups.dedup();
+    let list: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+    format!(
+        "# Read-only access for `kwar snapshot` and `kwar scan --cluster` (docs/cluster.md).\n\
+         # Secrets are listed for their type and key names; kwar blanks their values as they arrive.\n\
+         apiVersion: rbac.authorization.k8s.io/v1\n\
+         kind: ClusterRole\n\
+         metadata:\n  name: kwar-reader\n\
+         rules:\n  - apiGroups: [{}]\n    resources: [\"*\"]\n    verbs: [\"get\", \"list\"]\n  \
+         - nonResourceURLs: [\"/version\", \"/api\", \"/api/*\", \"/apis\", \"/apis/*\"]\n    verbs: [\"get\"]\n\
+         ---\n\
+         apiVersion: rbac.authorization.k8s.io/v1\n\
+         kind: ClusterRoleBinding\n\
+         metadata:\n  name: kwar-reader\n\
+         roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: kwar-reader\n\
+         subjects:\n  - kind: Group\n    name: kwar-reviewers\n    apiGroup: rbac.authorization.k8s.io\n",
+        list.join(", ")
+    )
 }
 
 /// `kwar scan --cluster`: the bundle a snapshot would hold, read without a file in between,

@@ -366,3 +366,51 @@ fn a_review_of_a_snapshot_decides_the_cluster_items() {
         );
     }
 }
+
+#[test]
+fn the_printed_cluster_role_is_read_only_and_covers_what_is_collected() {
+    let out = kwar(&["snapshot", "--print-clusterrole"]);
+    assert_eq!(out.status.code(), Some(0));
+    let role = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("role.yaml");
+    std::fs::write(&path, &role).unwrap();
+    // kwar reads it as the two RBAC objects it is, without errors.
+    let (report, _) = json_report(&[path.to_str().unwrap(), "--fail-on", "never"]);
+    assert!(
+        report["errors"].as_array().unwrap().is_empty(),
+        "{}",
+        report["errors"]
+    );
+    assert_eq!(report["summary"]["objects"], 2);
+    for verb in [
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "watch",
+        "escalate",
+        "bind",
+        "impersonate",
+    ] {
+        assert!(
+            !role.contains(&format!("\"{verb}\"")),
+            "{verb} granted:\n{role}"
+        );
+    }
+    for group in kwar_cluster::BUILTIN_GROUPS {
+        assert!(
+            role.contains(&format!("\"{group}\"")),
+            "{group:?} missing:\n{role}"
+        );
+    }
+    // The custom-resource groups the checks read are in it too.
+    for group in [
+        "monitoring.coreos.com",
+        "karpenter.sh",
+        "argoproj.io",
+        "ceph.rook.io",
+    ] {
+        assert!(role.contains(&format!("\"{group}\"")), "{group} missing");
+    }
+}

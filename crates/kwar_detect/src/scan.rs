@@ -905,7 +905,17 @@ fn container_rule<'l>(
             if unit.kind != *kind || unit.name != workload.as_str() {
                 return None;
             }
-            let c = boxes.iter().find(|c| c.name == container)?;
+            // The catalog names the container after its image: EKS's VPC CNI add-on runs the
+            // `aws-network-policy-agent` image in a container named `aws-eks-nodeagent`.
+            let c = boxes.iter().find(|c| {
+                c.name == container
+                    || c.node
+                        .get("image")
+                        .and_then(Node::as_str)
+                        .and_then(|image| image.rsplit('/').next())
+                        .and_then(|last| last.split([':', '@']).next())
+                        == Some(container.as_str())
+            })?;
             let (flag, want) = arg.split_once('=').unwrap_or((arg, ""));
             arguments(c)
                 .find(|a| match a.split_once('=') {

@@ -84,18 +84,21 @@ impl ClusterSection {
             .iter()
             .filter(|i| i.section == CHECKLIST_SECTION && i.parent.is_none())
             .map(|item| {
-                // The line's own detectors and those of its sub-items, once each.
-                let mut detectors: Vec<&str> = Vec::new();
-                let lines = std::iter::once(item).chain(
-                    catalog
+                // The line's own detectors: its sub-items' lists also name context (Karpenter
+                // for OpenEBS local volumes, Fargate for Twistlock) that is not what the line
+                // asks about. A line without any (User and Pod Authorization) takes its
+                // sub-items'.
+                let mut detectors: Vec<&str> = item.detectors.iter().map(String::as_str).collect();
+                if detectors.is_empty() {
+                    for child in catalog
                         .items
                         .iter()
-                        .filter(|c| c.parent.as_deref() == Some(&item.id)),
-                );
-                for line in lines {
-                    for d in &line.detectors {
-                        if !detectors.contains(&d.as_str()) {
-                            detectors.push(d);
+                        .filter(|c| c.parent.as_deref() == Some(&item.id))
+                    {
+                        for d in &child.detectors {
+                            if !detectors.contains(&d.as_str()) {
+                                detectors.push(d);
+                            }
                         }
                     }
                 }

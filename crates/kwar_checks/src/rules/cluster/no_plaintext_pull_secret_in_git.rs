@@ -9,7 +9,8 @@ declare_check! {
     /// placeholder (`${...}`), SOPS-encrypted manifests, and Secrets owned by another object
     /// (created in the cluster by a controller, as seen in a cluster export) are not
     /// reported. `SealedSecret` and `ExternalSecret` are the recommended alternatives and are
-    /// not evaluated.
+    /// not evaluated, and neither are Secrets read from a live cluster or a snapshot: they are
+    /// not files in a repository.
     ///
     /// ## Why it matters
     /// Registry credentials in Git let anyone with read access to the repository pull — and
@@ -58,6 +59,11 @@ fn is_placeholder_or_encrypted(value: &str) -> bool {
 }
 
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
+    // A Secret read from a live cluster or a snapshot is not a committed file: holding values
+    // is what a Secret in a cluster does (and a snapshot blanks them anyway).
+    if cx.collected_from_cluster() {
+        return;
+    }
     for secret in cx.inv.of_kind("Secret").filter(|o| o.api_version() == "v1") {
         let Some(kind) = secret
             .root()

@@ -8,7 +8,8 @@ declare_check! {
     /// example a `kubernetes.io/service-account-token` Secret the token controller fills in,
     /// or a Secret whose keys are all empty).
     ///
-    /// Not reported: values that are only a deploy-time placeholder (`${DB_PASSWORD}` for Flux
+    /// Secrets read from a live cluster or a snapshot are not evaluated: they are not files in a
+    /// repository. Not reported either: values that are only a deploy-time placeholder (`${DB_PASSWORD}` for Flux
     /// post-build substitution or envsubst), SOPS-encrypted manifests (a top-level `sops`
     /// block, values `ENC[...]`), Secrets owned by another object (generated in the cluster
     /// by a controller such as Sealed Secrets or External Secrets, as seen in a cluster
@@ -56,6 +57,11 @@ fn is_placeholder_or_encrypted(value: &str) -> bool {
 }
 
 fn run(cx: &Context<'_>, out: &mut Outcomes) {
+    // A Secret read from a live cluster or a snapshot is not a committed file: holding values
+    // is what a Secret in a cluster does (and a snapshot blanks them anyway).
+    if cx.collected_from_cluster() {
+        return;
+    }
     for secret in cx.inv.of_kind("Secret").filter(|o| o.api_version() == "v1") {
         let kind = secret
             .root()
