@@ -9,16 +9,14 @@
 # 3. for each size, measures `kwar scan <dir> --format json -o <file> --fail-on never` and
 #    the parse-only pass (kwar-parse-only: same reader, no inventory, checks or report):
 #    wall time and peak RSS, median of BENCH_RUNS runs (3), after one warm-up read;
-# 4. prints a table and writes bench-out/results.json, with the scaling ratios and the
-#    checks+inventory overhead the targets of issue 3 are stated in.
-#
-# 5. generates a cluster snapshot bundle with BENCH_SNAPSHOT_PODS pods (kwar-bench-snapshot,
+# 4. generates a cluster snapshot bundle with BENCH_SNAPSHOT_PODS pods (kwar-bench-snapshot,
 #    deterministic; 0 skips it) and measures `kwar scan <bundle>` the same way (issue 4:
-#    a 10k-pod snapshot reviewed in <= 3 s on 2 cores).
+#    a 10k-pod snapshot reviewed in <= 3 s on 2 cores);
+# 5. prints a table and writes bench-out/results.json, with the scaling ratios and the
+#    checks+inventory overhead the targets of issue 3 are stated in, and the snapshot figures.
 #
 # Environment: BENCH_SIZES (default "1k 10k 100k"), BENCH_RUNS (default 3), BENCH_SNAPSHOT_PODS
-# (default 10000), KWAR_CORPUS (the
-# shared corpus, default ../shared/corpus). Peak RSS comes from GNU time (`/usr/bin/time -v`;
+# (default 10000), KWAR_CORPUS (the shared corpus, default ../shared/corpus). Peak RSS comes from GNU time (`/usr/bin/time -v`;
 # installed with apt-get when missing and running as root), else from polling
 # /proc/<pid>/status VmHWM every 20 ms.
 set -euo pipefail
