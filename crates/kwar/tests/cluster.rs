@@ -414,3 +414,37 @@ fn the_printed_cluster_role_is_read_only_and_covers_what_is_collected() {
         assert!(role.contains(&format!("\"{group}\"")), "{group} missing");
     }
 }
+
+/// kubeconfig users that get their token from an exec credential plugin (as
+/// `aws eks get-token` does) work: kube-rs runs the plugin.
+#[test]
+fn exec_credential_plugins_supply_the_token() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = stand_in("bare", &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let config = kubeconfig(&server, dir.path());
+    let plugin = dir.path().join("get-token");
+    std::fs::write(
+        &plugin,
+        "#!/bin/sh\necho '{\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"kind\":\"ExecCredential\",\"status\":{\"token\":\"kwar-test-token\"}}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&plugin, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let with_exec = text.replace(
+        "    token: \"kwar-test-token\"\n",
+        &format!(
+            "    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: {}\n      interactiveMode: Never\n",
+            plugin.display()
+        ),
+    );
+    assert_ne!(
+        text, with_exec,
+        "the kubeconfig has no token line to replace:\n{text}"
+    );
+    std::fs::write(&config, with_exec).unwrap();
+    let (report, code) = json_report(&["--cluster", "--kubeconfig", &config, "--fail-on", "never"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["cluster"]["source"], "live");
+    assert!(report["summary"]["objects"].as_u64().unwrap() > 20);
+}
