@@ -419,7 +419,8 @@ pub enum ColorChoice {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A catalog check id, e.g. readiness-probe-defined.
+    /// A catalog check id, e.g. readiness-probe-defined, or a detector id, e.g. prometheus
+    /// (what kwar looks for to find that component).
     pub check: String,
 }
 

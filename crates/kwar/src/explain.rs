@@ -74,12 +74,24 @@ impl Documented {
 
 pub fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
     let catalog = Catalog::embedded();
+    if find_check(&args.check).is_none() {
+        if let Some(entry) = detector_entry(&args.check) {
+            return emit(&format!(
+                "# detector {}\n\nWhat kwar looks for to find this component (the catalog's entry;\n\
+                 `eks_addons` and `aws` signals need AWS account evidence):\n\n```yaml\n{entry}```\n",
+                args.check
+            ));
+        }
+    }
     let check = find_check(&args.check).ok_or_else(|| match catalog.check(&args.check) {
         Some(spec) => format!(
-            "`{}` is a catalog check of mode {:?} that kwar does not run on manifests yet",
+            "`{}` is a catalog check of mode {:?} that kwar does not run yet",
             spec.id, spec.mode
         ),
-        None => format!("unknown check `{}` (`kwar rules` lists them)", args.check),
+        None => format!(
+            "unknown check or detector `{}` (`kwar rules` lists the checks)",
+            args.check
+        ),
     })?;
     let documented = Documented::of(check);
     emit(&format!(
@@ -88,6 +100,43 @@ pub fn explain(args: ExplainArgs) -> Result<ExitCode, String> {
         documented.metadata_line(),
         documented.body()
     ))
+}
+
+/// A detector's entry as the embedded catalog writes it, under `detectors:`.
+fn detector_entry(id: &str) -> Option<String> {
+    let source = kwar_catalog::source_text();
+    let start = source.find("\ndetectors:\n")? + "\ndetectors:\n".len();
+    let heading = format!("  {id}:\n");
+    let mut lines = source[start..].lines();
+    let mut entry = String::new();
+    let mut inside = false;
+    for line in lines.by_ref() {
+        // The section ends at the next top-level key.
+        if !line.is_empty() && !line.starts_with(' ') && !line.starts_with('#') {
+            break;
+        }
+        let opens_entry = line.starts_with("  ") && !line.starts_with("   ") && line.ends_with(':');
+        if opens_entry {
+            if inside {
+                break;
+            }
+            inside = format!("{line}\n") == heading;
+        }
+        if inside {
+            entry.push_str(line);
+            entry.push('\n');
+        }
+    }
+    // Comment lines after the entry belong to what follows it.
+    while let Some(last) = entry.trim_end_matches('\n').rsplit('\n').next() {
+        if !(last.trim().is_empty() || last.starts_with('#')) || entry.is_empty() {
+            break;
+        }
+        let cut = entry.trim_end_matches('\n').len() - last.len();
+        entry.truncate(cut);
+    }
+    let entry = entry.trim_end();
+    (!entry.is_empty()).then(|| format!("{entry}\n"))
 }
 
 pub fn rules(args: RulesArgs) -> Result<ExitCode, String> {

@@ -120,3 +120,22 @@ fn every_documented_failing_example_is_flagged_by_scan() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn explain_shows_a_detector_entry_for_every_detector_a_check_names() {
+    // Presence checks name the detectors they looked for and point at `kwar explain`.
+    for id in [
+        "prometheus",
+        "metrics-server",
+        "ack-higher-level-services",
+        "karpenter",
+    ] {
+        let text = stdout(&["explain", id]);
+        assert!(text.starts_with(&format!("# detector {id}\n")), "{text}");
+        assert!(text.contains("what: "), "{text}");
+        assert!(!text.contains("# ITEMS"), "{text}");
+        assert!(text.trim_end().ends_with("```"), "{text}");
+    }
+    let out = kwar(&["explain", "no-such-thing"]);
+    assert_eq!(out.status.code(), Some(2));
+}

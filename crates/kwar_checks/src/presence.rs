@@ -36,7 +36,7 @@ pub(crate) fn component_check<'a>(
         }
         (None, Some(cluster)) => {
             let message = format!(
-                "{} (looked for the detectors {}; `kwar explain` lists what each matches)",
+                "{} (looked for the detectors {}; `kwar explain <detector>` shows what each matches)",
                 absent.message,
                 detectors.join(", ")
             );
