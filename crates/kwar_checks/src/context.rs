@@ -63,6 +63,14 @@ impl<'a> Context<'a> {
         self.inv.cluster()?.unreadable(group, resource)
     }
 
+    /// Every admission webhook registration (validating and mutating).
+    pub fn webhook_configurations(&self) -> impl Iterator<Item = &'a Object> + 'a {
+        self.inv
+            .of_kind("ValidatingWebhookConfiguration")
+            .chain(self.inv.of_kind("MutatingWebhookConfiguration"))
+            .filter(|o| o.api_group() == "admissionregistration.k8s.io")
+    }
+
     pub fn is_system_namespace(&self, namespace: Option<&str>) -> bool {
         namespace.is_some_and(|ns| self.params.system_namespaces.iter().any(|s| s == ns))
     }

@@ -215,6 +215,21 @@ impl Detection {
         self.matches.iter().filter(move |m| m.signal == signal)
     }
 
+    /// The workloads that revealed the component, each once, in match order (a workload
+    /// can match through its name and its image).
+    pub fn workloads(&self) -> impl Iterator<Item = ObjectId> + '_ {
+        let mut seen = Vec::new();
+        self.matches_of(Signal::Workload)
+            .map(|m| m.object)
+            .filter(move |id| {
+                if seen.contains(id) {
+                    return false;
+                }
+                seen.push(*id);
+                true
+            })
+    }
+
     /// The value of a setting of interest (first found), e.g. `ENABLE_PREFIX_DELEGATION`.
     pub fn setting(&self, name: &str) -> Option<&Setting> {
         self.settings.iter().find(|s| s.name == name)

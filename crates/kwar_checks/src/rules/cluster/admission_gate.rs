@@ -191,14 +191,7 @@ fn kyverno_verify_images(policy: &Object) -> Option<bool> {
 
 /// An image admission controller recognised by its webhook registration or Deployment.
 fn gate_controller<'a>(cx: &Context<'a>) -> Option<&'a Object> {
-    let webhook = [
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-    ]
-    .iter()
-    .flat_map(|kind| cx.inv.of_kind(kind))
-    .filter(|w| w.api_group() == "admissionregistration.k8s.io")
-    .find(|w| {
+    let webhook = cx.webhook_configurations().find(|w| {
         let name = w.name().to_ascii_lowercase();
         WEBHOOKS.iter().any(|f| name.contains(f))
     });

@@ -92,14 +92,7 @@ fn judge_aqua_cluster(cx: &Context<'_>, cluster: &Object, no_enforcer: bool, out
     if no_enforcer && worker_nodes::ec2_nodes(cx.inv).next().is_some() {
         gaps.push("no Aqua enforcer DaemonSet runs, so no node has runtime protection");
     }
-    let webhook = [
-        "ValidatingWebhookConfiguration",
-        "MutatingWebhookConfiguration",
-    ]
-    .iter()
-    .flat_map(|kind| cx.inv.of_kind(kind))
-    .filter(|w| w.api_group() == "admissionregistration.k8s.io")
-    .any(|w| {
+    let webhook = cx.webhook_configurations().any(|w| {
         let name = w.name().to_ascii_lowercase();
         name.contains("kube-enforcer") || name.contains("aqua")
     });

@@ -1,5 +1,3 @@
-use kwar_detect::Signal;
-
 use crate::container_flags::{self, Flag};
 use crate::prelude::*;
 
@@ -56,13 +54,8 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
     let Some(detection) = cx.detections.get("external-dns") else {
         return;
     };
-    let mut seen = Vec::new();
-    for m in detection.matches_of(Signal::Workload) {
-        if seen.contains(&m.object) {
-            continue;
-        }
-        seen.push(m.object);
-        let object = cx.inv.object(m.object);
+    for id in detection.workloads() {
+        let object = cx.inv.object(id);
         let Some(workload) = cx.inv.workload_of(object.id) else {
             continue;
         };

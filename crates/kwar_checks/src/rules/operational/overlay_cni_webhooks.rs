@@ -68,12 +68,7 @@ fn run(cx: &Context<'_>, out: &mut Outcomes) {
     if cx.whole_cluster().is_none() || !overlay_replaces_vpc_cni(cx) {
         return;
     }
-    for config in cx
-        .inv
-        .of_kind("ValidatingWebhookConfiguration")
-        .chain(cx.inv.of_kind("MutatingWebhookConfiguration"))
-        .filter(|o| o.api_group() == "admissionregistration.k8s.io")
-    {
+    for config in cx.webhook_configurations() {
         let webhooks = config
             .root()
             .get("webhooks")
