@@ -32,6 +32,25 @@ fn stand_in(cluster: &str, forbidden: &[(&str, &str)]) -> StandIn {
     .expect("the stand-in starts")
 }
 
+/// `kwar snapshot` of the cluster behind `config`, written into `dir`.
+fn snapshot(config: &str, dir: &Path) -> PathBuf {
+    let bundle = dir.join("cluster.tar.gz");
+    let out = kwar(&[
+        "snapshot",
+        "--kubeconfig",
+        config,
+        "-o",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    bundle
+}
+
 fn kubeconfig(server: &StandIn, dir: &Path) -> String {
     let path = dir.join("kubeconfig");
     server.write_kubeconfig(&path, "eks-test").unwrap();
@@ -91,20 +110,7 @@ fn live_scan_and_snapshot_give_the_same_findings() {
         live["errors"]
     );
 
-    let bundle = dir.path().join("eks.tar.gz");
-    let out = kwar(&[
-        "snapshot",
-        "--kubeconfig",
-        &config,
-        "-o",
-        bundle.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let bundle = snapshot(&config, dir.path());
     let (offline, _) = json_report(&[bundle.to_str().unwrap(), "--fail-on", "never"]);
 
     let (live_keys, offline_keys) = (finding_keys(&live), finding_keys(&offline));
@@ -308,20 +314,7 @@ fn a_review_of_a_snapshot_decides_the_cluster_items() {
     let server = stand_in("eks", &[]);
     let dir = tempfile::tempdir().unwrap();
     let config = kubeconfig(&server, dir.path());
-    let bundle = dir.path().join("eks.tar.gz");
-    let out = kwar(&[
-        "snapshot",
-        "--kubeconfig",
-        &config,
-        "-o",
-        bundle.to_str().unwrap(),
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let bundle = snapshot(&config, dir.path());
     let review = |args: &[&str]| -> Value {
         let mut all = vec!["review", "--format", "json"];
         all.extend_from_slice(args);

@@ -148,6 +148,19 @@ impl Workload {
         self.pod_spec(object).and_then(|s| s.get(key))
     }
 
+    /// The PersistentVolumeClaims the pod template mounts by name (`volumes[].persistentVolumeClaim`);
+    /// a StatefulSet's `volumeClaimTemplates` are not among them.
+    pub fn claim_names<'a>(&self, object: &'a Object) -> impl Iterator<Item = &'a str> + 'a {
+        self.pod_field(object, "volumes")
+            .map(Node::items)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| {
+                v.at(&["persistentVolumeClaim", "claimName"])
+                    .and_then(Node::as_str)
+            })
+    }
+
     /// `spec.replicas` (default 1) for kinds that have it; 1 for a Pod.
     pub fn replicas(&self, object: &Object) -> Option<i64> {
         if self.kind == WorkloadKind::Pod {

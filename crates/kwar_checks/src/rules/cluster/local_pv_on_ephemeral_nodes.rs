@@ -172,17 +172,8 @@ impl<'a> Consumers<'a> {
                     }
                 }
             }
-            for volume in w
-                .pod_field(object, "volumes")
-                .map(Node::items)
-                .unwrap_or_default()
-            {
-                if let Some(claim) = volume
-                    .at(&["persistentVolumeClaim", "claimName"])
-                    .and_then(Node::as_str)
-                {
-                    mounted.insert((ns, claim));
-                }
+            for claim in w.claim_names(object) {
+                mounted.insert((ns, claim));
             }
         }
         Consumers { templates, mounted }

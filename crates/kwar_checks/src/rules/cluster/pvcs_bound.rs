@@ -75,17 +75,8 @@ impl Consumers {
         for w in cx.inv.workloads() {
             let object = cx.inv.object(w.object);
             let ns = object.namespace_key().to_string();
-            for volume in w
-                .pod_field(object, "volumes")
-                .map(Node::items)
-                .unwrap_or_default()
-            {
-                if let Some(claim) = volume
-                    .at(&["persistentVolumeClaim", "claimName"])
-                    .and_then(Node::as_str)
-                {
-                    mounted.insert((ns.clone(), claim.to_string()));
-                }
+            for claim in w.claim_names(object) {
+                mounted.insert((ns.clone(), claim.to_string()));
             }
             if w.kind == WorkloadKind::StatefulSet {
                 for template in object
